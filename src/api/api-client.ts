@@ -1,0 +1,226 @@
+import { engineErrorFor, EngineError, VersionError } from '../errors.js';
+import { LATEST_API_VERSION, operations, type OperationId } from '../generated/operations.js';
+import type { HttpClient } from '../transport/http-client.js';
+import type { RequestBody } from '../transport/connection.js';
+import type { HttpResponse } from '../transport/response.js';
+import { encodeQuery, type QueryValues } from './query.js';
+import { chooseApiVersion, compareApiVersions, normalizeApiVersion } from './version.js';
+
+/** The last argument of every method: cancel it with a signal, or give it its own response-head timeout. */
+export interface CallOptions {
+  /** Aborting rejects the call with the signal's reason and closes its connection. */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds to wait for the engine's response head (default: the client's, 5 minutes). */
+  timeout?: number | undefined;
+}
+
+/** One call to the engine, as a resource method describes it. */
+export interface ApiCall {
+  /** The operation (its spec `operationId`): decides the minimum API version and names the call in errors. */
+  operation: OperationId;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+  /** The path, every parameter already encoded (see `route`), without the version prefix. */
+  path: string;
+  query?: QueryValues | undefined;
+  /** A JSON body (serialised here) or raw bytes/stream (sent as they are, with `contentType`). */
+  body?: unknown;
+  /** Set for raw bodies, e.g. `application/x-tar`. Without it a body is JSON. */
+  contentType?: string | undefined;
+  headers?: Record<string, string | undefined> | undefined;
+  /** Statuses other than 2xx that are results, not errors (304 on start/stop). */
+  expectedStatuses?: readonly number[] | undefined;
+  /** Send the upgrade headers (attach, exec start). */
+  upgrade?: boolean | undefined;
+  options?: CallOptions | undefined;
+}
+
+/** What `/_ping` said about the engine. */
+export interface PingResult {
+  /** The highest API version the engine offers (`Api-Version`). */
+  apiVersion: string;
+  /** `linux` or `windows` (`OSType`). */
+  osType: string | undefined;
+  /** Whether the engine runs with experimental features. */
+  experimental: boolean;
+  /** The default builder: `1` (classic) or `2` (BuildKit). */
+  builderVersion: string | undefined;
+  /** Swarm state as the engine reports it, e.g. `inactive` or `active/manager`. */
+  swarm: string | undefined;
+  /** Podman's own API version (`Libpod-Api-Version`); set only when the engine is Podman. */
+  libpodApiVersion: string | undefined;
+  /** The `Server` header, e.g. `Docker/20.10.24 (linux)` or `Libpod/4.3.1 (linux)`. */
+  server: string | undefined;
+}
+
+/** The API version assumed when an engine's `/_ping` names none (what the Docker CLI assumes too). */
+const FALLBACK_API_VERSION = '1.24';
+
+/**
+ * The one place requests are made: adds the `/v1.NN` prefix (negotiating it on first use), serialises the
+ * query and body, checks the status and turns error statuses into typed errors with the engine's message.
+ */
+export class ApiClient {
+  readonly #http: HttpClient;
+  readonly #pinnedVersion: string | undefined;
+  #negotiation: Promise<string> | undefined;
+  #lastPing: PingResult | undefined;
+
+  constructor(http: HttpClient, pinnedVersion?: string) {
+    this.#http = http;
+    this.#pinnedVersion = pinnedVersion === undefined ? undefined : normalizeApiVersion(pinnedVersion);
+    if (this.#pinnedVersion) this.#negotiation = Promise.resolve(this.#pinnedVersion);
+  }
+
+  /** The transport, for hijacked streams and diagnostics. */
+  get http(): HttpClient {
+    return this.#http;
+  }
+
+  /** The API version in use: pinned, or negotiated with the engine on first use. */
+  apiVersion(options?: CallOptions): Promise<string> {
+    if (!this.#negotiation) {
+      const negotiation = this.ping(options).then((ping) => chooseApiVersion(ping.apiVersion, LATEST_API_VERSION));
+      this.#negotiation = negotiation;
+      // A failed negotiation (engine down) is tried again on the next call rather than remembered.
+      negotiation.catch(() => { if (this.#negotiation === negotiation) this.#negotiation = undefined; });
+    }
+    return this.#negotiation;
+  }
+
+  /** The most recent `/_ping` answer, if any. */
+  get lastPing(): PingResult | undefined {
+    return this.#lastPing;
+  }
+
+  /** `HEAD /_ping`, or `GET /_ping` when HEAD is refused; never versioned. */
+  async ping(options?: CallOptions): Promise<PingResult> {
+    let response: HttpResponse;
+    try {
+      response = await this.#sendChecked('HEAD', '/_ping', '', options);
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      response = await this.#sendChecked('GET', '/_ping', '', options);
+    }
+    await response.discard();
+    const header = (name: string) => response.headers.get(name);
+    const apiVersion = header('api-version');
+    const ping: PingResult = {
+      apiVersion: apiVersion ? normalizeApiVersion(apiVersion) : FALLBACK_API_VERSION,
+      osType: header('ostype'),
+      experimental: header('docker-experimental') === 'true',
+      builderVersion: header('builder-version'),
+      swarm: header('swarm'),
+      libpodApiVersion: header('libpod-api-version'),
+      server: header('server'),
+    };
+    this.#lastPing = ping;
+    return ping;
+  }
+
+  /** Sends a call; resolves with the response (2xx or an expected status), rejects with a typed error. */
+  async send(call: ApiCall): Promise<HttpResponse> {
+    const version = await this.apiVersion(call.options);
+    const since = operations[call.operation].since;
+    if (compareApiVersions(version, since) < 0) throw new VersionError(call.operation, since, version);
+    let body: RequestBody | undefined;
+    const headers: Record<string, string | undefined> = { ...call.headers };
+    if (call.body !== undefined) {
+      if (call.contentType) {
+        body = call.body as RequestBody;
+        headers['Content-Type'] = call.contentType;
+      } else {
+        body = Buffer.from(JSON.stringify(call.body), 'utf8');
+        headers['Content-Type'] = 'application/json';
+      }
+    }
+    return this.#sendChecked(call.method, `/v${version}${call.path}`, encodeQuery(call.query), call.options, {
+      body,
+      headers,
+      upgrade: call.upgrade,
+      expectedStatuses: call.expectedStatuses,
+      displayPath: call.path,
+    });
+  }
+
+  /** Sends a call and parses the JSON answer. */
+  async json<T>(call: ApiCall): Promise<T> {
+    return (await this.send(call)).json<T>();
+  }
+
+  /** Sends a call whose answer has no useful body; resolves with the status (e.g. 204 or 304). */
+  async empty(call: ApiCall): Promise<number> {
+    const response = await this.send(call);
+    await response.discard();
+    return response.status;
+  }
+
+  /**
+   * A streamed answer as an async iterable. The request is sent when iteration starts; leaving the loop
+   * early, or aborting, closes the connection.
+   */
+  stream<T>(call: ApiCall, decode: (response: HttpResponse) => AsyncIterable<T>): AsyncIterable<T> {
+    const client = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const response = await client.send({ ...call, options: { timeout: 0, ...call.options } });
+        try {
+          yield* decode(response);
+        } finally {
+          response.cancel();
+        }
+      },
+    };
+  }
+
+  async #sendChecked(
+    method: string,
+    path: string,
+    query: string,
+    options: CallOptions | undefined,
+    extra: {
+      body?: RequestBody | undefined;
+      headers?: Record<string, string | undefined>;
+      upgrade?: boolean | undefined;
+      expectedStatuses?: readonly number[] | undefined;
+      displayPath?: string;
+    } = {},
+  ): Promise<HttpResponse> {
+    const response = await this.#http.send({
+      method,
+      target: path + (query ?? ''),
+      headers: extra.headers,
+      body: extra.body,
+      signal: options?.signal,
+      headersTimeout: options?.timeout,
+      upgrade: extra.upgrade,
+    });
+    const { status } = response;
+    if ((status >= 200 && status < 300) || status === 101 || extra.expectedStatuses?.includes(status)) return response;
+    throw await errorFromResponse(response, method, extra.displayPath ?? path);
+  }
+}
+
+/** Reads an error answer and builds the typed error, with the engine's own message. */
+async function errorFromResponse(response: HttpResponse, method: string, path: string): Promise<EngineError> {
+  let message = '';
+  if (response.status >= 300 && response.status < 400) {
+    await response.discard().catch(() => undefined);
+    const location = response.headers.get('location');
+    message = `The engine answered ${response.status} ${response.statusText}${location ? ` (redirect to ${location})` : ''}; redirects are not followed`;
+    return engineErrorFor({ status: response.status, method, path, message });
+  }
+  try {
+    const text = (await response.bytes()).toString('utf8').trim();
+    if (text) {
+      try {
+        const parsed = JSON.parse(text) as { message?: unknown; cause?: unknown };
+        message = typeof parsed.message === 'string' ? parsed.message : text;
+      } catch {
+        message = text;
+      }
+    }
+  } catch {
+    // The body could not be read; the status line still says what happened.
+  }
+  return engineErrorFor({ status: response.status, method, path, message: message || `${response.status} ${response.statusText}`.trim() });
+}

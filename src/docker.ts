@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiClient, type CallOptions, type PingResult } from './api/api-client.js';
+import { Containers } from './api/containers.js';
+import { encodePathParameter } from './api/route.js';
+import { System } from './api/system.js';
+import { InvalidArgumentError } from './errors.js';
+import { operations, type OperationByRoute, type OperationMap } from './generated/operations.js';
+import type { Connector } from './transport/connector.js';
+import { connectorForEndpoint, type TlsOptions } from './transport/connector-for-endpoint.js';
+import { DEFAULT_UNIX_SOCKET, parseHost } from './transport/endpoint.js';
+import { HttpClient } from './transport/http-client.js';
+import type { HttpResponse } from './transport/response.js';
+
+/** How to reach an engine, and how patiently. */
+export interface DockerOptions {
+  /** `unix:///var/run/docker.sock` (the default), `tcp://host:2375`, `https://host:2376`, `npipe:////./pipe/docker_engine`. */
+  host?: string;
+  /** Pin the API version (`1.41`) instead of negotiating it with the engine. */
+  apiVersion?: string;
+  /** TLS material for `https://` and TLS `tcp://` hosts. */
+  tls?: TlsOptions;
+  /** Milliseconds to wait for a connection (default 30 000). */
+  connectTimeout?: number;
+  /** Milliseconds to wait for a response head (default 300 000). Streams never time out while idle. */
+  headersTimeout?: number;
+  /** Idle keep-alive connections kept for reuse (default 64). */
+  maxIdleConnections?: number;
+  /** A custom way to open connections (tests, tunnels). Overrides `host` for connecting. */
+  connector?: Connector;
+}
+
+/** Methods of the routes that {@link Docker.request} knows. */
+export type RouteMethod = keyof OperationByRoute extends `${infer M} ${string}` ? M : never;
+/** The spec's path templates for one method, e.g. `/containers/{id}/json` for `GET`. */
+export type RoutePath<M extends RouteMethod> = keyof OperationByRoute extends infer K ? (K extends `${M} ${infer P}` ? P : never) : never;
+/** The operation a method and path template name. */
+export type RouteOperation<M extends RouteMethod, P extends RoutePath<M>> = OperationMap[OperationByRoute[`${M} ${P}` & keyof OperationByRoute]];
+
+/** Options of {@link Docker.request}, typed from the spec. */
+export interface RequestOptions<O extends { pathParams: unknown; query: unknown; body: unknown }> extends CallOptions {
+  pathParams?: O['pathParams'];
+  query?: O['query'];
+  body?: O['body'];
+}
+
+/**
+ * A client for one Docker (or Docker-compatible) engine.
+ *
+ * ```ts
+ * const docker = Docker.fromEnv();
+ * const { Id } = await docker.containers.create({ Image: 'busybox', Cmd: ['echo', 'hi'] });
+ * await docker.containers.start(Id);
+ * ```
+ */
+export class Docker {
+  /** Container operations. */
+  readonly containers: Containers;
+  /** System operations (version, info, disk usage). */
+  readonly system: System;
+  readonly #api: ApiClient;
+  readonly #http: HttpClient;
+
+  constructor(options: DockerOptions = {}) {
+    const endpoint = parseHost(options.host ?? `unix://${DEFAULT_UNIX_SOCKET}`);
+    const connector = options.connector ?? connectorForEndpoint(endpoint, options.tls);
+    this.#http = new HttpClient(connector, {
+      connectTimeout: options.connectTimeout,
+      headersTimeout: options.headersTimeout,
+      maxIdleConnections: options.maxIdleConnections,
+      hostHeader: endpoint.kind === 'tcp' ? `${endpoint.host}:${endpoint.port}` : undefined,
+    });
+    this.#api = new ApiClient(this.#http, options.apiVersion);
+    this.containers = new Containers(this.#api);
+    this.system = new System(this.#api);
+  }
+
+  /**
+   * A client for the engine the environment names, as the Docker CLI finds it: `DOCKER_HOST`
+   * (with `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH`), `DOCKER_API_VERSION`, else the default socket.
+   */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Omit<DockerOptions, 'host'> = {}): Docker {
+    const host = env.DOCKER_HOST || `unix://${DEFAULT_UNIX_SOCKET}`;
+    const tlsVerify = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0';
+    const usesTls = tlsVerify || host.startsWith('https://');
+    let tls: TlsOptions | undefined;
+    if (usesTls && env.DOCKER_CERT_PATH) {
+      const read = (name: string) => {
+        try { return readFileSync(join(env.DOCKER_CERT_PATH!, name)); } catch { return undefined; }
+      };
+      tls = { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify: tlsVerify || undefined };
+    }
+    const endpointHost = tlsVerify && host.startsWith('tcp://') ? host.replace(/^tcp:/, 'https:') : host;
+    return new Docker({ apiVersion: env.DOCKER_API_VERSION || undefined, tls, ...overrides, host: endpointHost });
+  }
+
+  /** The endpoint in use, e.g. `unix:///var/run/docker.sock`. */
+  get endpoint(): string {
+    return this.#http.endpoint;
+  }
+
+  /** Asks the engine whether it is there, and what it offers (API version, OS, Podman or not). */
+  ping(options?: CallOptions): Promise<PingResult> {
+    return this.#api.ping(options);
+  }
+
+  /** The API version this client speaks with the engine: negotiated on first use, or pinned. */
+  apiVersion(options?: CallOptions): Promise<string> {
+    return this.#api.apiVersion(options);
+  }
+
+  /** Versions of the engine and its components. Same as `docker.system.version()`. */
+  version(options?: CallOptions): ReturnType<System['version']> {
+    return this.system.version(options);
+  }
+
+  /** System-wide information. Same as `docker.system.info()`. */
+  info(options?: CallOptions): ReturnType<System['info']> {
+    return this.system.info(options);
+  }
+
+  /** Disk usage. Same as `docker.system.dataUsage()`. */
+  df(options?: CallOptions): ReturnType<System['dataUsage']> {
+    return this.system.dataUsage({}, options);
+  }
+
+  /**
+   * The escape hatch: any operation of the spec by method and path template, typed from the spec.
+   * JSON answers are parsed; empty answers resolve with `undefined`.
+   *
+   * ```ts
+   * const info = await docker.request('GET', '/containers/{id}/json', { pathParams: { id } });
+   * ```
+   */
+  async request<M extends RouteMethod, P extends RoutePath<M>>(
+    method: M, path: P, options: RequestOptions<RouteOperation<M, P>> = {},
+  ): Promise<RouteOperation<M, P>['response']> {
+    const response = await this.requestRaw(method, path, options);
+    const type = response.headers.get('content-type') ?? '';
+    if (type.includes('json')) return response.json();
+    await response.discard();
+    return undefined as RouteOperation<M, P>['response'];
+  }
+
+  /** Like {@link Docker.request}, but hands back the response to read as a stream. */
+  requestRaw<M extends RouteMethod, P extends RoutePath<M>>(
+    method: M, path: P, options: RequestOptions<RouteOperation<M, P>> = {},
+  ): Promise<HttpResponse> {
+    const operation = findOperation(method, path);
+    const params = (options.pathParams ?? {}) as Record<string, string>;
+    const filled = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      if (params[name] === undefined) throw new InvalidArgumentError(`Missing path parameter "${name}" for ${method} ${path}`);
+      return encodePathParameter(params[name]!);
+    });
+    const { signal, timeout } = options;
+    return this.#api.send({
+      operation,
+      method,
+      path: filled,
+      query: options.query as object | undefined,
+      body: options.body,
+      options: { signal, timeout },
+    });
+  }
+
+  /** Closes idle and busy connections. The client can still be used: new connections are opened. */
+  close(): void {
+    this.#http.close();
+  }
+}
+
+function findOperation(method: string, path: string): keyof OperationMap {
+  for (const [id, info] of Object.entries(operations)) {
+    if (info.method === method && info.path === path) return id as keyof OperationMap;
+  }
+  throw new InvalidArgumentError(`Unknown route ${method} ${path}: not an operation of the Engine API spec`);
+}

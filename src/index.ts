@@ -1,0 +1,25 @@
+/**
+ * Berth: a client for the Docker Engine API.
+ *
+ * ```ts
+ * import { Docker } from 'berth';
+ * const docker = Docker.fromEnv();
+ * ```
+ * @packageDocumentation
+ */
+export { Docker, type DockerOptions, type RequestOptions, type RouteMethod, type RoutePath, type RouteOperation } from './docker.js';
+export type { CallOptions, PingResult } from './api/api-client.js';
+export type { Containers, StartResult, StopResult, PathStat, ArchiveResult, TarSource } from './api/containers.js';
+export type { System } from './api/system.js';
+export type { OutputFrame, StreamName } from './stream/frames.js';
+export type { HttpResponse } from './transport/response.js';
+export type { TlsOptions } from './transport/connector-for-endpoint.js';
+export type { Connector, ConnectOptions } from './transport/connector.js';
+export {
+  DockerError, EngineError, BadRequestError, UnauthorizedError, ForbiddenError, NotFoundError, ConflictError,
+  ServerError, UnavailableError, ConnectionError, ProtocolError, TimeoutError, StreamError, VersionError,
+  InvalidArgumentError, isNotFound, type EngineErrorDetails,
+} from './errors.js';
+export type * from './generated/models.js';
+export type * from './generated/operations.js';
+export { LATEST_API_VERSION, OLDEST_API_VERSION } from './generated/operations.js';

@@ -1,0 +1,94 @@
+import { Connection, type ConnectionOwner } from './connection.js';
+import type { Connector } from './connector.js';
+
+/** How many idle keep-alive connections a pool keeps, and for how long. */
+export interface PoolOptions {
+  /** Idle connections kept for reuse (default 64). */
+  maxIdle: number;
+  /** Milliseconds an idle connection is kept before it is closed (default 30 s). */
+  idleTimeout: number;
+}
+
+/**
+ * The keep-alive connections to one endpoint. Idle connections are unreferenced, so a pool never keeps
+ * a program (or a one-shot CLI run) alive; a connection the engine closed while idle is dropped at once.
+ */
+export class ConnectionPool implements ConnectionOwner {
+  readonly #connector: Connector;
+  readonly #options: PoolOptions;
+  readonly #idle: Connection[] = [];
+  readonly #idleTimers = new Map<Connection, NodeJS.Timeout>();
+  readonly #all = new Set<Connection>();
+  #closed = false;
+
+  constructor(connector: Connector, options: PoolOptions) {
+    this.#connector = connector;
+    this.#options = options;
+  }
+
+  /** The endpoint this pool connects to. */
+  get endpoint(): string {
+    return this.#connector.endpoint;
+  }
+
+  /** Connections open now (idle and busy). */
+  get size(): number {
+    return this.#all.size;
+  }
+
+  /** Connections waiting idle for reuse. */
+  get idleCount(): number {
+    return this.#idle.length;
+  }
+
+  /** Takes an idle connection, or opens a new one. `reused` says which (a reused one may have gone stale). */
+  async acquire(signal: AbortSignal | undefined, connectTimeout: number): Promise<{ connection: Connection; reused: boolean }> {
+    for (let connection = this.#idle.pop(); connection !== undefined; connection = this.#idle.pop()) {
+      this.#clearIdleTimer(connection);
+      if (connection.usable) {
+        connection.setReferenced(true);
+        return { connection, reused: true };
+      }
+    }
+    const stream = await this.#connector.connect({ signal, timeout: connectTimeout });
+    const connection = new Connection(stream, this.#connector.endpoint, this);
+    this.#all.add(connection);
+    return { connection, reused: false };
+  }
+
+  release(connection: Connection): void {
+    if (this.#closed || !connection.usable || this.#idle.length >= this.#options.maxIdle) {
+      connection.destroy();
+      return;
+    }
+    connection.setReferenced(false);
+    this.#idle.push(connection);
+    if (this.#options.idleTimeout > 0) {
+      const timer = setTimeout(() => connection.destroy(), this.#options.idleTimeout);
+      timer.unref();
+      this.#idleTimers.set(connection, timer);
+    }
+  }
+
+  forget(connection: Connection): void {
+    this.#all.delete(connection);
+    this.#clearIdleTimer(connection);
+    const index = this.#idle.indexOf(connection);
+    if (index >= 0) this.#idle.splice(index, 1);
+  }
+
+  /** Closes every connection, idle or busy; later requests open new ones. */
+  close(): void {
+    for (const connection of [...this.#all]) connection.destroy();
+    this.#idle.length = 0;
+    this.#connector.close?.();
+  }
+
+  #clearIdleTimer(connection: Connection): void {
+    const timer = this.#idleTimers.get(connection);
+    if (timer) {
+      clearTimeout(timer);
+      this.#idleTimers.delete(connection);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import type { Duplex } from 'node:stream';
+import { ProtocolError } from '../errors.js';
+
+/** Bytes buffered for a reader before the socket is paused (back-pressure). */
+const HIGH_WATER_MARK = 256 * 1024;
+
+/** What a {@link HttpResponse} needs from the connection under it. */
+export interface ResponseSource {
+  /** Stop reading from the socket (too much buffered). */
+  pause(): void;
+  /** Start reading again. */
+  resume(): void;
+  /** The reader left before the end: the connection cannot be reused. */
+  cancel(reason?: unknown): void;
+  /** For a 101: hand over the raw stream, with the bytes already read after the head. */
+  takeOver(): Duplex;
+}
+
+/**
+ * A response from the engine: status and headers at once, the body as an async iterable of byte
+ * chunks read with back-pressure. Reading it to the end returns the connection to the pool; leaving a
+ * `for await` early closes the connection.
+ */
+export class HttpResponse implements AsyncIterable<Buffer> {
+  /** HTTP status code. */
+  readonly status: number;
+  /** Reason phrase. */
+  readonly statusText: string;
+  /** Response headers, names in lower case. */
+  readonly headers: Map<string, string>;
+
+  readonly #source: ResponseSource;
+  #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #ended = false;
+  #error: unknown = undefined;
+  #waiter: (() => void) | undefined;
+  #paused = false;
+  #iterating = false;
+
+  constructor(status: number, statusText: string, headers: Map<string, string>, source: ResponseSource) {
+    this.status = status;
+    this.statusText = statusText;
+    this.headers = headers;
+    this.#source = source;
+  }
+
+  /** True when the whole body has been read (or there was none). */
+  get complete(): boolean {
+    return this.#ended && this.#queue.length === 0;
+  }
+
+  /** @internal Called by the connection with each body piece. */
+  pushBody(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.length;
+    if (this.#queuedBytes > HIGH_WATER_MARK && !this.#paused) {
+      this.#paused = true;
+      this.#source.pause();
+    }
+    this.#wake();
+  }
+
+  /** @internal Called by the connection when the body is complete. */
+  endBody(): void {
+    this.#ended = true;
+    this.#wake();
+  }
+
+  /** @internal Called by the connection when the body cannot be completed. */
+  failBody(error: unknown): void {
+    if (this.#ended) return;
+    this.#error = error;
+    this.#ended = true;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = undefined;
+      waiter();
+    }
+  }
+
+  /** Reads the next body chunk; `undefined` at the end. */
+  async read(): Promise<Buffer | undefined> {
+    for (;;) {
+      const chunk = this.#queue.shift();
+      if (chunk !== undefined) {
+        this.#queuedBytes -= chunk.length;
+        if (this.#paused && this.#queuedBytes <= HIGH_WATER_MARK / 2) {
+          this.#paused = false;
+          this.#source.resume();
+        }
+        return chunk;
+      }
+      if (this.#error !== undefined) throw this.#error;
+      if (this.#ended) return undefined;
+      await new Promise<void>((resolve) => { this.#waiter = resolve; });
+    }
+  }
+
+  /** Stops reading: a body not read to the end closes the connection instead of returning it to the pool. */
+  cancel(reason?: unknown): void {
+    if (this.#ended && this.#error === undefined) {
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      return;
+    }
+    this.#ended = true;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#source.cancel(reason);
+    this.#wake();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    if (this.#iterating) throw new ProtocolError('A response body can be read only once');
+    this.#iterating = true;
+    let finished = false;
+    try {
+      for (let chunk = await this.read(); chunk !== undefined; chunk = await this.read()) yield chunk;
+      finished = true;
+    } finally {
+      if (!finished) this.cancel();
+    }
+  }
+
+  /** Reads the whole body into one buffer. */
+  async bytes(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this) chunks.push(chunk);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
+  /** Reads the whole body as UTF-8 text. */
+  async text(): Promise<string> {
+    return (await this.bytes()).toString('utf8');
+  }
+
+  /** Reads the whole body and parses it as JSON. */
+  async json<T = unknown>(): Promise<T> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new ProtocolError(`The engine sent invalid JSON (${text.length} bytes): ${text.slice(0, 80)}`, { cause: error });
+    }
+  }
+
+  /** Reads and drops the body so the connection can be reused. */
+  async discard(): Promise<void> {
+    while ((await this.read()) !== undefined) { /* drain */ }
+  }
+
+  /** For a `101 Switching Protocols`: the raw stream to the engine. The connection leaves the pool for good. */
+  takeOver(): Duplex {
+    return this.#source.takeOver();
+  }
+}
