@@ -2,6 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, type CallOptions, type PingResult } from './api/api-client.js';
 import { Containers } from './api/containers.js';
+import { Images } from './api/images.js';
+import { Exec } from './api/exec.js';
+import { Networks } from './api/networks.js';
+import { Volumes } from './api/volumes.js';
+import { Swarm } from './api/swarm.js';
+import { Nodes } from './api/nodes.js';
+import { Services } from './api/services.js';
+import { Tasks } from './api/tasks.js';
+import { Secrets } from './api/secrets.js';
+import { Configs } from './api/configs.js';
+import { Plugins } from './api/plugins.js';
+import { Distribution } from './api/distribution.js';
 import { encodePathParameter } from './api/route.js';
 import { System } from './api/system.js';
 import { InvalidArgumentError } from './errors.js';
@@ -58,6 +70,30 @@ export class Docker {
   readonly containers: Containers;
   /** System operations (version, info, disk usage). */
   readonly system: System;
+  /** Image operations: list, inspect, pull, push, build, import, save, load … */
+  readonly images: Images;
+  /** Exec operations: run commands in running containers. */
+  readonly exec: Exec;
+  /** Network operations. */
+  readonly networks: Networks;
+  /** Volume operations. */
+  readonly volumes: Volumes;
+  /** Swarm operations: init, join, leave, inspect, update, unlock. */
+  readonly swarm: Swarm;
+  /** Swarm node operations. */
+  readonly nodes: Nodes;
+  /** Swarm service operations. */
+  readonly services: Services;
+  /** Swarm task operations. */
+  readonly tasks: Tasks;
+  /** Swarm secret operations. */
+  readonly secrets: Secrets;
+  /** Swarm config operations. */
+  readonly configs: Configs;
+  /** Plugin operations. */
+  readonly plugins: Plugins;
+  /** Distribution operations: image metadata from a registry. */
+  readonly distribution: Distribution;
   readonly #api: ApiClient;
   readonly #http: HttpClient;
 
@@ -73,6 +109,18 @@ export class Docker {
     this.#api = new ApiClient(this.#http, options.apiVersion);
     this.containers = new Containers(this.#api);
     this.system = new System(this.#api);
+    this.images = new Images(this.#api);
+    this.exec = new Exec(this.#api);
+    this.networks = new Networks(this.#api);
+    this.volumes = new Volumes(this.#api);
+    this.swarm = new Swarm(this.#api);
+    this.nodes = new Nodes(this.#api);
+    this.services = new Services(this.#api);
+    this.tasks = new Tasks(this.#api);
+    this.secrets = new Secrets(this.#api);
+    this.configs = new Configs(this.#api);
+    this.plugins = new Plugins(this.#api);
+    this.distribution = new Distribution(this.#api);
   }
 
   /**

@@ -11,6 +11,18 @@ export { Docker, type DockerOptions, type RequestOptions, type RouteMethod, type
 export type { CallOptions, PingResult } from './api/api-client.js';
 export type { Containers, StartResult, StopResult, PathStat, ArchiveResult, TarSource } from './api/containers.js';
 export type { System } from './api/system.js';
+export type { Images } from './api/images.js';
+export type { Exec } from './api/exec.js';
+export type { Networks } from './api/networks.js';
+export type { Volumes } from './api/volumes.js';
+export type { Swarm } from './api/swarm.js';
+export type { Nodes } from './api/nodes.js';
+export type { Services } from './api/services.js';
+export type { Tasks } from './api/tasks.js';
+export type { Secrets } from './api/secrets.js';
+export type { Configs } from './api/configs.js';
+export type { Plugins } from './api/plugins.js';
+export type { Distribution } from './api/distribution.js';
 export type { OutputFrame, StreamName } from './stream/frames.js';
 export type { HttpResponse } from './transport/response.js';
 export type { TlsOptions } from './transport/connector-for-endpoint.js';

@@ -1,0 +1,15 @@
+import type { ApiClient } from './api-client.js';
+
+/** The Swarm node operations of the Engine API. */
+export class Nodes {
+  readonly #api: ApiClient;
+
+  constructor(api: ApiClient) {
+    this.#api = api;
+  }
+
+  /** @internal The client requests go through. */
+  protected get api(): ApiClient {
+    return this.#api;
+  }
+}

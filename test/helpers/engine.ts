@@ -1,0 +1,81 @@
+/**
+ * What integration tests share: a client for the test engine, unique names, and cleanup of everything a
+ * test created, so that runs never see each other's leftovers.
+ */
+import { randomBytes } from 'node:crypto';
+import { Docker } from '../../src/index.js';
+
+/** The image every integration test uses; `scripts/engine.sh start` imports it. */
+export const TEST_IMAGE = 'busybox:local';
+
+/** The test engine's host, from `scripts/test.sh` (or DOCKER_HOST when run by hand). */
+export function testHost(): string {
+  const host = process.env.BERTH_TEST_DOCKER_HOST ?? process.env.DOCKER_HOST;
+  if (!host) throw new Error('No test engine: run the tests through `npm test`, or set BERTH_TEST_DOCKER_HOST');
+  return host;
+}
+
+/** A client for the test engine. */
+export function testDocker(): Docker {
+  return new Docker({ host: testHost() });
+}
+
+/** A name no other test run uses: `berth-test-<prefix>-<random>`. */
+export function uniqueName(prefix: string): string {
+  return `berth-test-${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The label every test container carries, so cleanup (and prune tests) touch only test objects. */
+export const TEST_LABEL = 'berth.test';
+
+/**
+ * Keeps track of containers a test file creates and removes them at the end.
+ *
+ * ```ts
+ * const cleanup = new Cleanup(docker);
+ * after(() => cleanup.run());
+ * const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE }));
+ * ```
+ */
+export class Cleanup {
+  readonly #docker: Docker;
+  readonly #containers = new Set<string>();
+  readonly #tasks: Array<() => Promise<unknown>> = [];
+
+  constructor(docker: Docker) {
+    this.#docker = docker;
+  }
+
+  /** Records a container (by ID or name) to remove at the end. */
+  trackContainer(id: string): string {
+    this.#containers.add(id);
+    return id;
+  }
+
+  /** Awaits a create call and records the container it made. */
+  async container<T extends { Id: string }>(created: Promise<T>): Promise<T> {
+    const result = await created;
+    this.#containers.add(result.Id);
+    return result;
+  }
+
+  /** Runs `task` at the end (after the containers are gone). */
+  defer(task: () => Promise<unknown>): void {
+    this.#tasks.push(task);
+  }
+
+  /** Removes everything recorded; errors for what is already gone are ignored. */
+  async run(): Promise<void> {
+    await Promise.all([...this.#containers].map((id) => this.#docker.containers.remove(id, { force: true, v: true }).catch(() => undefined)));
+    this.#containers.clear();
+    for (const task of this.#tasks.splice(0)) await task().catch(() => undefined);
+    this.#docker.close();
+  }
+}
+
+/** Collects an async iterable of byte frames into text per stream. */
+export async function collectOutput(frames: AsyncIterable<{ stream: string; data: Uint8Array }>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for await (const frame of frames) out[frame.stream] = (out[frame.stream] ?? '') + Buffer.from(frame.data).toString('utf8');
+  return out;
+}
