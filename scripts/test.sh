@@ -13,6 +13,8 @@ if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ]; then
   export BERTH_TEST_DOCKER_HOST=${line#DOCKER_HOST=}
 fi
 echo "Integration tests use $BERTH_TEST_DOCKER_HOST"
+# TLS certificates and an sshd in front of that engine, for the remote-endpoint tests.
+bash scripts/remote-engines.sh start >/dev/null
 
 mapfile -t files < <(find dist/test -name '*.test.js' | sort | grep -F -- "${1:-}" || true)
 if [ "${#files[@]}" -eq 0 ]; then

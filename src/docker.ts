@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ApiClient, type CallOptions, type PingResult } from './api/api-client.js';
 import { Containers } from './api/containers.js';
 import { Images } from './api/images.js';
@@ -16,6 +14,7 @@ import { Plugins } from './api/plugins.js';
 import { Distribution } from './api/distribution.js';
 import { encodePathParameter } from './api/route.js';
 import { System } from './api/system.js';
+import { resolveEndpoint, type ResolveEndpointOptions } from './config/resolve-endpoint.js';
 import { InvalidArgumentError } from './errors.js';
 import { operations, type OperationByRoute, type OperationMap } from './generated/operations.js';
 import type { Connector } from './transport/connector.js';
@@ -23,15 +22,21 @@ import { connectorForEndpoint, type TlsOptions } from './transport/connector-for
 import { DEFAULT_UNIX_SOCKET, parseHost } from './transport/endpoint.js';
 import { HttpClient } from './transport/http-client.js';
 import type { HttpResponse } from './transport/response.js';
+import type { SshOptions } from './transport/ssh-connector.js';
 
 /** How to reach an engine, and how patiently. */
 export interface DockerOptions {
-  /** `unix:///var/run/docker.sock` (the default), `tcp://host:2375`, `https://host:2376`, `npipe:////./pipe/docker_engine`. */
+  /**
+   * `unix:///var/run/docker.sock` (the default), `tcp://host:2375`, `https://host:2376`, `ssh://user@host:22`,
+   * `npipe:////./pipe/docker_engine`. A `tcp://` host uses TLS when `tls` is given.
+   */
   host?: string;
   /** Pin the API version (`1.41`) instead of negotiating it with the engine. */
   apiVersion?: string;
-  /** TLS material for `https://` and TLS `tcp://` hosts. */
-  tls?: TlsOptions;
+  /** TLS for `https://` hosts, and for `tcp://` hosts (giving it turns TLS on; the default port becomes 2376). */
+  tls?: TlsOptions | undefined;
+  /** How to run the system `ssh` for `ssh://` hosts (extra config file, key, arguments). */
+  ssh?: SshOptions | undefined;
   /** Milliseconds to wait for a connection (default 30 000). */
   connectTimeout?: number;
   /** Milliseconds to wait for a response head (default 300 000). Streams never time out while idle. */
@@ -98,8 +103,8 @@ export class Docker {
   readonly #http: HttpClient;
 
   constructor(options: DockerOptions = {}) {
-    const endpoint = parseHost(options.host ?? `unix://${DEFAULT_UNIX_SOCKET}`);
-    const connector = options.connector ?? connectorForEndpoint(endpoint, options.tls);
+    const endpoint = parseHost(options.host ?? `unix://${DEFAULT_UNIX_SOCKET}`, { tls: options.tls !== undefined });
+    const connector = options.connector ?? connectorForEndpoint(endpoint, options.tls, options.ssh);
     this.#http = new HttpClient(connector, {
       connectTimeout: options.connectTimeout,
       headersTimeout: options.headersTimeout,
@@ -124,22 +129,22 @@ export class Docker {
   }
 
   /**
-   * A client for the engine the environment names, as the Docker CLI finds it: `DOCKER_HOST`
-   * (with `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH`), `DOCKER_API_VERSION`, else the default socket.
+   * A client for the engine the environment names, found as the docker CLI finds it (see {@link resolveEndpoint}):
+   * `DOCKER_HOST` (with `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`) > `DOCKER_CONTEXT` > `currentContext` in
+   * `$DOCKER_CONFIG/config.json` > the default socket; `DOCKER_API_VERSION` pins the API version.
+   *
+   * ```ts
+   * const docker = Docker.fromEnv();                                   // as `docker` would connect
+   * const prod = Docker.fromEnv(process.env, {}, { context: 'prod' }); // as `docker --context prod`
+   * ```
    */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Omit<DockerOptions, 'host'> = {}): Docker {
-    const host = env.DOCKER_HOST || `unix://${DEFAULT_UNIX_SOCKET}`;
-    const tlsVerify = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0';
-    const usesTls = tlsVerify || host.startsWith('https://');
-    let tls: TlsOptions | undefined;
-    if (usesTls && env.DOCKER_CERT_PATH) {
-      const read = (name: string) => {
-        try { return readFileSync(join(env.DOCKER_CERT_PATH!, name)); } catch { return undefined; }
-      };
-      tls = { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify: tlsVerify || undefined };
-    }
-    const endpointHost = tlsVerify && host.startsWith('tcp://') ? host.replace(/^tcp:/, 'https:') : host;
-    return new Docker({ apiVersion: env.DOCKER_API_VERSION || undefined, tls, ...overrides, host: endpointHost });
+  static fromEnv(
+    env: NodeJS.ProcessEnv = process.env,
+    overrides: Omit<DockerOptions, 'host'> = {},
+    resolveOptions: Omit<ResolveEndpointOptions, 'env'> = {},
+  ): Docker {
+    const { host, tls } = resolveEndpoint({ ...resolveOptions, env });
+    return new Docker({ apiVersion: env.DOCKER_API_VERSION || undefined, tls, ...overrides, host });
   }
 
   /** The endpoint in use, e.g. `unix:///var/run/docker.sock`. */

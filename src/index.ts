@@ -27,6 +27,18 @@ export type { OutputFrame, StreamName } from './stream/frames.js';
 export type { HttpResponse } from './transport/response.js';
 export type { TlsOptions } from './transport/connector-for-endpoint.js';
 export type { Connector, ConnectOptions } from './transport/connector.js';
+export type { SshOptions } from './transport/ssh-connector.js';
+export { parseHost, type Endpoint } from './transport/endpoint.js';
+export {
+  resolveEndpoint, defaultHost, dockerHostOverrideWarning, DEFAULT_NAMED_PIPE,
+  type ResolveEndpointOptions, type ResolvedEndpoint, type EndpointSource,
+} from './config/resolve-endpoint.js';
+export {
+  listContexts, readContext, createContext, removeContext, inspectContext, defaultContext, validateContextName,
+  contextDirectoryName, ContextNotFoundError, DEFAULT_CONTEXT_NAME, DEFAULT_CONTEXT_DESCRIPTION,
+  type DockerContext, type ContextMetadata, type ContextDockerEndpoint, type ContextTlsMaterial, type CreateContextOptions,
+} from './config/contexts.js';
+export { dockerConfigDir, readDockerConfig, writeCurrentContext, type DockerConfigFile, type Environment } from './config/docker-config.js';
 export {
   DockerError, EngineError, BadRequestError, UnauthorizedError, ForbiddenError, NotFoundError, ConflictError,
   ServerError, UnavailableError, ConnectionError, ProtocolError, TimeoutError, StreamError, VersionError,

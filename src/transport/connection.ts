@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
-import { ConnectionError, ProtocolError, TimeoutError } from '../errors.js';
+import { ProtocolError, TimeoutError } from '../errors.js';
+import { describeStreamError } from './socket-connector.js';
 import { encodeChunk, LAST_CHUNK, ResponseParser, type ResponseHead, type ResponseSink } from './http-codec.js';
 import { HttpResponse, type ResponseSource } from './response.js';
 
@@ -61,7 +62,10 @@ export class Connection {
     return this.#receivedBytes > 0;
   }
 
-  /** Lets an idle connection stop the process from exiting (or not). */
+  /**
+   * Lets an idle connection stop the process from exiting (or not). Any stream with `ref()`/`unref()` takes part:
+   * sockets, and the SSH connector's stream (which passes them on to its child process and pipes).
+   */
   setReferenced(referenced: boolean): void {
     const socket = this.#stream as Duplex & { ref?: () => void; unref?: () => void };
     if (referenced) socket.ref?.(); else socket.unref?.();
@@ -226,7 +230,7 @@ export class Connection {
   };
 
   readonly #onError = (error: NodeJS.ErrnoException) => {
-    this.#fail(new ConnectionError(this.#endpoint, `connection broken (${error.code ?? error.message})`, '', { cause: error }));
+    this.#fail(describeStreamError(this.#endpoint, error));
   };
 
   readonly #onClose = () => {

@@ -1,8 +1,8 @@
 import { connect as tlsConnect } from 'node:tls';
-import { InvalidArgumentError } from '../errors.js';
 import type { Connector } from './connector.js';
 import type { Endpoint } from './endpoint.js';
 import { SocketConnector, tcpConnector, unixConnector } from './socket-connector.js';
+import { SshConnector, type SshOptions } from './ssh-connector.js';
 
 /** TLS material, as PEM text or bytes (the `DOCKER_CERT_PATH` files `ca.pem`, `cert.pem`, `key.pem`). */
 export interface TlsOptions {
@@ -16,7 +16,7 @@ export interface TlsOptions {
 }
 
 /** Makes the connector for an endpoint. Pure: reads no environment and no files. */
-export function connectorForEndpoint(endpoint: Endpoint, tls?: TlsOptions): Connector {
+export function connectorForEndpoint(endpoint: Endpoint, tls?: TlsOptions, ssh?: SshOptions): Connector {
   switch (endpoint.kind) {
     case 'unix':
       return unixConnector(endpoint.url, endpoint.socketPath);
@@ -35,7 +35,7 @@ export function connectorForEndpoint(endpoint: Endpoint, tls?: TlsOptions): Conn
         rejectUnauthorized: tls?.verify !== false,
       }), 'secureConnect');
     case 'ssh':
-      throw new InvalidArgumentError(`SSH endpoints (${endpoint.url}) are not supported yet`);
+      return new SshConnector(endpoint.url, endpoint, ssh);
   }
 }
 
