@@ -1,0 +1,155 @@
+/**
+ * ssh:// endpoints through the system ssh and a real sshd (scripts/remote-engines.sh), with the real engine behind
+ * `docker system dial-stdio`: requests, streams, request bodies, connection reuse, and ssh's own failures.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { ConnectionError, Docker } from '../../src/index.js';
+import { Cleanup, TEST_IMAGE, TEST_LABEL, collectOutput, uniqueName } from '../helpers/engine.js';
+import { TEST_SSH, sshChildren } from '../helpers/ssh.js';
+
+const label = { [TEST_LABEL]: uniqueName('ssh') };
+
+describe('SSH endpoints', () => {
+  let docker: Docker;
+  let cleanup: Cleanup;
+
+  before(() => {
+    docker = new Docker({ host: 'ssh://berth-ssh-test', ssh: TEST_SSH, connectTimeout: 10_000 });
+    cleanup = new Cleanup(docker);
+  });
+  after(() => cleanup.run());
+
+  test('ping and list reach the engine through ssh', async () => {
+    const ping = await docker.ping();
+    assert.match(ping.apiVersion ?? '', /^1\.\d+$/);
+    assert.ok(Array.isArray(await docker.containers.list({ all: true })));
+    assert.equal(docker.endpoint, 'ssh://berth-ssh-test');
+  });
+
+  test('a container runs and its logs stream back through ssh, stdout and stderr apart', async () => {
+    const { Id } = await cleanup.container(docker.containers.create({
+      Image: TEST_IMAGE, Cmd: ['sh', '-c', 'echo out; echo err >&2'], Labels: label,
+    }, { name: uniqueName('ssh-logs') }));
+    await docker.containers.start(Id);
+    assert.equal((await docker.containers.wait(Id)).StatusCode, 0);
+    const output = await collectOutput(docker.containers.logs(Id, { stdout: true, stderr: true }));
+    assert.deepEqual(output, { stdout: 'out\n', stderr: 'err\n' });
+  });
+
+  test('a request body (a tar archive) goes up through ssh and comes back', async () => {
+    const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Labels: label }, { name: uniqueName('ssh-archive') }));
+    const content = Buffer.from('hello through ssh\n');
+    const header = Buffer.alloc(512);
+    header.write('greeting.txt', 0);
+    header.write('0000644\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(content.length.toString(8).padStart(11, '0') + '\0', 124);
+    header.write('00000000000\0', 136);
+    header.write('        ', 148);
+    header.write('0', 156);
+    header.write('ustar\0' + '00', 257);
+    let sum = 0;
+    for (const byte of header) sum += byte;
+    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    const body = Buffer.concat([header, content, Buffer.alloc(512 - content.length), Buffer.alloc(1024)]);
+    await docker.containers.putArchive(Id, body, { path: '/tmp' });
+    const stat = await docker.containers.archiveInfo(Id, { path: '/tmp/greeting.txt' });
+    assert.equal(stat?.size, content.length);
+  });
+
+  test('connections are reused: sequential requests use one ssh child; concurrent ones one child each', async () => {
+    const fresh = new Docker({ host: 'ssh://berth-ssh-test', ssh: TEST_SSH, apiVersion: '1.41' });
+    try {
+      const before = sshChildren().length;
+      for (let i = 0; i < 5; i++) await fresh.ping();
+      assert.equal(sshChildren().length - before, 1, 'five sequential pings, one ssh');
+      await Promise.all([fresh.ping(), fresh.ping(), fresh.ping()]);
+      const afterConcurrent = sshChildren().length - before;
+      assert.ok(afterConcurrent >= 1 && afterConcurrent <= 3, `three concurrent pings opened ${afterConcurrent} ssh children`);
+      for (let i = 0; i < 5; i++) await fresh.system.version();
+      assert.equal(sshChildren().length - before, afterConcurrent, 'idle connections are reused, not replaced');
+    } finally {
+      fresh.close();
+    }
+  });
+
+  test('closing the client ends its ssh children', async () => {
+    const fresh = new Docker({ host: 'ssh://berth-ssh-test', ssh: TEST_SSH, apiVersion: '1.41' });
+    const before = sshChildren().length;
+    await Promise.all([fresh.ping(), fresh.ping()]);
+    assert.ok(sshChildren().length > before);
+    fresh.close();
+    for (let i = 0; i < 50 && sshChildren().length > before; i++) await sleep(100);
+    assert.equal(sshChildren().length, before);
+  });
+
+  test('an idle pooled ssh connection does not keep a program alive', async () => {
+    const index = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+    const script = `import { Docker } from ${JSON.stringify(index)};
+const docker = new Docker({ host: 'ssh://berth-ssh-test', ssh: ${JSON.stringify(TEST_SSH)} });
+console.log((await docker.ping()).apiVersion);`;
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(null); }, 15_000);
+      child.on('exit', (exitCode) => { clearTimeout(timer); resolve(exitCode); });
+    });
+    assert.equal(code, 0, `the program should exit by itself (output: ${out})`);
+    assert.match(out, /^1\.\d+/);
+    assert.ok(Date.now() - started < 10_000);
+  });
+
+  const failures: Array<[string, string, RegExp]> = [
+    ['a key the server does not accept', 'berth-ssh-wrong-key', /Permission denied \(publickey\)/],
+    ['a changed host key', 'berth-ssh-changed-host-key', /Host key verification failed/],
+    ['an unknown host key (ssh checks it; Berth never turns checking off)', 'berth-ssh-unknown-host-key', /Host key verification failed/],
+  ];
+  for (const [what, alias, message] of failures) {
+    test(`${what} is a ConnectionError with ssh's own words`, async () => {
+      const failing = new Docker({ host: `ssh://${alias}`, ssh: TEST_SSH, connectTimeout: 10_000 });
+      try {
+        await assert.rejects(failing.ping(), (error: unknown) => {
+          assert.ok(error instanceof ConnectionError, String(error));
+          assert.match(error.message, message);
+          assert.match(error.message, /^Cannot connect to the Docker daemon at ssh:\/\//);
+          assert.match(error.message, /exit status 255/);
+          return true;
+        });
+      } finally {
+        failing.close();
+      }
+    });
+  }
+
+  test('a host that does not resolve fails fast with ssh\'s message', async () => {
+    const failing = new Docker({ host: 'ssh://no-such-host.invalid', ssh: { ...TEST_SSH, extraArgs: ['-o', 'BatchMode=yes'] } });
+    try {
+      await assert.rejects(failing.ping(), (error: unknown) => error instanceof ConnectionError && /Could not resolve hostname/.test(error.message));
+    } finally {
+      failing.close();
+    }
+  });
+
+  test('user and port in the URL reach ssh as -l and -p', async () => {
+    // The test ssh_config has a `Host 127.0.0.1` block with the key and known_hosts, but no User or Port.
+    const direct = new Docker({ host: 'ssh://root@127.0.0.1:2222', ssh: TEST_SSH });
+    try {
+      assert.ok((await direct.ping()).apiVersion);
+    } finally {
+      direct.close();
+    }
+  });
+
+  test('a missing ssh program is a ConnectionError that says to install it', async () => {
+    const failing = new Docker({ host: 'ssh://berth-ssh-test', ssh: { command: '/nonexistent/ssh' } });
+    await assert.rejects(failing.ping(), (error: unknown) => error instanceof ConnectionError && /not found/.test(error.message) && /OpenSSH/.test(error.hint));
+  });
+});
