@@ -114,14 +114,19 @@ function chooseContext(options: ResolveEndpointOptions, env: Environment, config
 /**
  * The engine address when nothing names one. On Windows, the engine's named pipe; elsewhere the first socket that
  * exists of `/var/run/docker.sock`, `$XDG_RUNTIME_DIR/docker.sock` (rootless) and `~/.docker/run/docker.sock`
- * (Docker Desktop), else `/var/run/docker.sock` (so that the error names the usual place).
+ * (Docker Desktop), else `/var/run/docker.sock` (so that the error names the usual place). `exists` checks a path
+ * (default: the file system).
  */
-export function defaultHost(env: Environment = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultHost(
+  env: Environment = process.env,
+  platform: NodeJS.Platform = process.platform,
+  exists: (path: string) => boolean = pathExists,
+): string {
   if (platform === 'win32') return DEFAULT_NAMED_PIPE;
   const candidates = ['/var/run/docker.sock'];
   if (env.XDG_RUNTIME_DIR) candidates.push(join(env.XDG_RUNTIME_DIR, 'docker.sock'));
   candidates.push(join(env.HOME || homedir(), '.docker', 'run', 'docker.sock'));
-  return `unix://${candidates.find(pathExists) ?? candidates[0]}`;
+  return `unix://${candidates.find((path) => exists(path)) ?? candidates[0]}`;
 }
 
 /** True for the docker CLI's boolean environment variables: set to anything but the empty string. */
