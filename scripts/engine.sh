@@ -230,30 +230,10 @@ start_daemon() {
     exit 1
 }
 
-# A root filesystem of busybox-static plus one /bin symlink per applet, as a tarball.
+# A root filesystem of busybox-static plus one /bin symlink per applet, as a tarball (shared with
+# scripts/podman.sh, so both engines run the same image).
 build_image_tar() {
-    local root
-    root=$(mktemp -d)
-    mkdir -p "$root/bin" "$root/etc" "$root/root" "$root/tmp"
-    chmod 1777 "$root/tmp"
-    cp /bin/busybox "$root/bin/busybox"
-    local applet
-    for applet in $("$root/bin/busybox" --list); do
-        [[ $applet == busybox ]] || ln -s busybox "$root/bin/$applet"
-    done
-    cat >"$root/etc/passwd" <<'EOF'
-root:x:0:0:root:/root:/bin/sh
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-EOF
-    cat >"$root/etc/group" <<'EOF'
-root:x:0:
-nobody:x:65534:
-EOF
-    # Numeric owners (0 and 65534 mean the same inside any image); write then rename, so an
-    # interrupted build never leaves a truncated cache.
-    tar --numeric-owner --owner=0 --group=0 -C "$root" -cf "$TAR.tmp" .
-    mv "$TAR.tmp" "$TAR"
-    rm -rf "$root"
+    bash "$(dirname "${BASH_SOURCE[0]}")/busybox-tar.sh" "$TAR"
 }
 
 ensure_image() {
