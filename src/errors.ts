@@ -73,6 +73,24 @@ export class UnavailableError extends EngineError {
   constructor(details: EngineErrorDetails) { super(details, 'UNAVAILABLE'); }
 }
 
+/**
+ * The engine has no such route at all (a 404 from its router, not "no such container"): an operation this
+ * engine does not implement, such as `ContainerUpdate` on Podman 4. Not a {@link NotFoundError}, so code that
+ * ignores missing objects does not silently ignore a missing feature.
+ */
+export class UnsupportedOperationError extends EngineError {
+  /** The operation (spec `operationId`), e.g. `ContainerUpdate`. */
+  readonly operation: string;
+  /** The engine as its `/_ping` named it, e.g. `Podman 4.3.1`. */
+  readonly engine: string;
+
+  constructor(details: EngineErrorDetails & { operation: string; engine: string }) {
+    super(details, 'UNSUPPORTED');
+    this.operation = details.operation;
+    this.engine = details.engine;
+  }
+}
+
 const errorClassByStatus: Record<number, new (details: EngineErrorDetails) => EngineError> = {
   400: BadRequestError,
   401: UnauthorizedError,

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { Docker, type DockerOptions, type RequestOptions, type RouteMethod, type RoutePath, type RouteOperation } from './docker.js';
-export type { CallOptions, PingResult } from './api/api-client.js';
+export type { CallOptions, EngineKind, PingResult } from './api/api-client.js';
 export type { Containers, StartResult, StopResult, PathStat, ArchiveResult, TarSource } from './api/containers.js';
 export type { System } from './api/system.js';
 export type { Images } from './api/images.js';
@@ -42,7 +42,7 @@ export { dockerConfigDir, readDockerConfig, writeCurrentContext, type DockerConf
 export {
   DockerError, EngineError, BadRequestError, UnauthorizedError, ForbiddenError, NotFoundError, ConflictError,
   ServerError, UnavailableError, ConnectionError, ProtocolError, TimeoutError, StreamError, VersionError,
-  InvalidArgumentError, isNotFound, type EngineErrorDetails,
+  InvalidArgumentError, UnsupportedOperationError, isNotFound, type EngineErrorDetails,
 } from './errors.js';
 export type * from './generated/models.js';
 export type * from './generated/operations.js';

@@ -1,4 +1,4 @@
-import { engineErrorFor, EngineError, VersionError } from '../errors.js';
+import { engineErrorFor, EngineError, UnsupportedOperationError, VersionError } from '../errors.js';
 import { LATEST_API_VERSION, operations, type OperationId } from '../generated/operations.js';
 import type { HttpClient } from '../transport/http-client.js';
 import type { RequestBody } from '../transport/connection.js';
@@ -34,8 +34,16 @@ export interface ApiCall {
   options?: CallOptions | undefined;
 }
 
+/** Which implementation of the Engine API answers: Docker's own dockerd, or Podman's compatible service. */
+export type EngineKind = 'docker' | 'podman';
+
 /** What `/_ping` said about the engine. */
 export interface PingResult {
+  /**
+   * `podman` when the engine is Podman's Docker-compatible service (it adds `Libpod-Api-Version` and a
+   * `Libpod/…` server header), else `docker`. For code that must work around a documented difference.
+   */
+  engine: EngineKind;
   /** The highest API version the engine offers (`Api-Version`). */
   apiVersion: string;
   /** `linux` or `windows` (`OSType`). */
@@ -104,14 +112,17 @@ export class ApiClient {
     await response.discard();
     const header = (name: string) => response.headers.get(name);
     const apiVersion = header('api-version');
+    const libpodApiVersion = header('libpod-api-version');
+    const server = header('server');
     const ping: PingResult = {
+      engine: libpodApiVersion !== undefined || /^libpod\//i.test(server ?? '') ? 'podman' : 'docker',
       apiVersion: apiVersion ? normalizeApiVersion(apiVersion) : FALLBACK_API_VERSION,
       osType: header('ostype'),
       experimental: header('docker-experimental') === 'true',
       builderVersion: header('builder-version'),
       swarm: header('swarm'),
-      libpodApiVersion: header('libpod-api-version'),
-      server: header('server'),
+      libpodApiVersion,
+      server,
     };
     this.#lastPing = ping;
     return ping;
@@ -139,6 +150,7 @@ export class ApiClient {
       upgrade: call.upgrade,
       expectedStatuses: call.expectedStatuses,
       displayPath: call.path,
+      operation: call.operation,
     });
   }
 
@@ -183,6 +195,7 @@ export class ApiClient {
       upgrade?: boolean | undefined;
       expectedStatuses?: readonly number[] | undefined;
       displayPath?: string;
+      operation?: OperationId;
     } = {},
   ): Promise<HttpResponse> {
     const response = await this.#http.send({
@@ -196,8 +209,32 @@ export class ApiClient {
     });
     const { status } = response;
     if ((status >= 200 && status < 300) || status === 101 || extra.expectedStatuses?.includes(status)) return response;
-    throw await errorFromResponse(response, method, extra.displayPath ?? path);
+    const error = await errorFromResponse(response, method, extra.displayPath ?? path);
+    throw extra.operation && isMissingRoute(error) ? unsupported(error, extra.operation, this.#lastPing) : error;
   }
+}
+
+/**
+ * True for a 404 from the engine's router rather than from a handler: dockerd then says `page not found`,
+ * Podman answers a plain-text `Not Found`; a missing object always comes with a message that names it.
+ */
+function isMissingRoute(error: EngineError): boolean {
+  return error.status === 404 && /^(404 )?(page )?not found$/i.test(error.message.trim());
+}
+
+/** The error for an operation the engine does not implement, naming the engine and the operation. */
+function unsupported(error: EngineError, operation: OperationId, ping: PingResult | undefined): UnsupportedOperationError {
+  const product = ping?.server?.match(/^(\w+)\/(\S+)/);
+  const engine = product ? `${product[1] === 'Libpod' ? 'Podman' : product[1]} ${product[2]}` : ping?.engine === 'podman' ? 'Podman' : 'this engine';
+  const { method, path } = operations[operation];
+  return new UnsupportedOperationError({
+    status: error.status,
+    method: error.method,
+    path: error.path,
+    message: `${engine} does not implement ${operation} (${method} ${path}): it answered 404 for the route itself`,
+    operation,
+    engine,
+  });
 }
 
 /** Reads an error answer and builds the typed error, with the engine's own message. */
