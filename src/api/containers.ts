@@ -11,6 +11,7 @@ import { jsonLines } from '../stream/json-lines.js';
 import type { OutputFrame } from '../stream/frames.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { decodeOutput } from './output.js';
+import { normalizeStatsSample, normalizeStatsSamples } from './stats-sample.js';
 import { route } from './route.js';
 import { validateInteger, validateSignalName } from './validate.js';
 
@@ -111,13 +112,13 @@ export class Containers {
 
   /** One sample of a container's resource usage. */
   stats(id: string, query: Omit<ContainerStatsQuery, 'stream'> = {}, options?: CallOptions): Promise<ContainerStatsResponse> {
-    return this.#api.json({ operation: 'ContainerStats', method: 'GET', path: route`/containers/${id}/stats`, query: { ...query, stream: false }, options });
+    return this.#api.json<ContainerStatsResponse>({ operation: 'ContainerStats', method: 'GET', path: route`/containers/${id}/stats`, query: { ...query, stream: false }, options }).then(normalizeStatsSample);
   }
 
   /** Resource usage as a stream of samples (about one a second), until you leave the loop or the container stops. */
   statsStream(id: string, query: Omit<ContainerStatsQuery, 'stream'> = {}, options?: CallOptions): AsyncIterable<ContainerStatsResponse> {
     const path = route`/containers/${id}/stats`;
-    return this.#api.stream({ operation: 'ContainerStats', method: 'GET', path, query: { ...query, stream: true }, options }, (response) => jsonLines<ContainerStatsResponse>(response));
+    return this.#api.stream({ operation: 'ContainerStats', method: 'GET', path, query: { ...query, stream: true }, options }, (response) => normalizeStatsSamples(jsonLines<ContainerStatsResponse>(response)));
   }
 
   /** Resizes a container's TTY. */
