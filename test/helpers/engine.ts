@@ -3,6 +3,7 @@
  * test created, so that runs never see each other's leftovers.
  */
 import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
 import { Docker } from '../../src/index.js';
 
 /** The image every integration test uses; `scripts/engine.sh start` imports it. */
@@ -13,6 +14,56 @@ export function testHost(): string {
   const host = process.env.BERTH_TEST_DOCKER_HOST ?? process.env.DOCKER_HOST;
   if (!host) throw new Error('No test engine: run the tests through `npm test`, or set BERTH_TEST_DOCKER_HOST');
   return host;
+}
+
+/** The engines the integration suite runs against. */
+export type TestEngine = 'docker' | 'podman';
+
+/**
+ * Which engine {@link testHost} is: `BERTH_TEST_ENGINE` (`docker`, the default, or `podman`), set by
+ * `scripts/test.sh` for each run. Tests use it only through {@link podmanDiffers}, or to assert a documented
+ * difference itself.
+ */
+export function testEngine(): TestEngine {
+  const engine = process.env.BERTH_TEST_ENGINE || 'docker';
+  if (engine !== 'docker' && engine !== 'podman') throw new Error(`BERTH_TEST_ENGINE must be docker or podman, not ${engine}`);
+  return engine;
+}
+
+/** The prefix of the TODO/SKIP reason of a known difference; scripts/compatibility.mjs looks for it. */
+export const PODMAN_DIFFERS = 'podman differs:';
+
+/**
+ * Marks the running test as one that cannot pass on Podman, with the reason (what Podman does instead).
+ * On dockerd it does nothing and returns false. On Podman the test is reported as TODO with the reason and
+ * still runs: its outcome is shown, counted apart from passes and failures, and a test that starts to
+ * pass shows up in docs/compatibility.md as "marked but passes". When running it would hang or harm the
+ * engine, pass `{ run: false }`: it is then reported as SKIP with the reason, and the caller must return.
+ *
+ * ```ts
+ * test('ContainerUpdate changes the memory limit', async (t) => {
+ *   podmanDiffers(t, 'POST /containers/{id}/update is 404 in Podman 4');
+ *   ...
+ * });
+ * test('ContainerWait condition=removed', async (t) => {
+ *   if (podmanDiffers(t, 'wait?condition=removed on an exited container never answers', { run: false })) return;
+ *   ...
+ * });
+ * ```
+ */
+export function podmanDiffers(t: TestContext, reason: string, options: { run?: boolean } = {}): boolean {
+  if (testEngine() !== 'podman') return false;
+  if (options.run === false) t.skip(`${PODMAN_DIFFERS} ${reason}`);
+  else t.todo(`${PODMAN_DIFFERS} ${reason}`);
+  return true;
+}
+
+/**
+ * The same mark as a test option: `test(name, { todo: onPodman('reason') }, fn)` (undefined on dockerd).
+ * For suites, `describe(name, { todo: onPodman('reason') }, fn)` marks every test in it.
+ */
+export function onPodman(reason: string): string | undefined {
+  return testEngine() === 'podman' ? `${PODMAN_DIFFERS} ${reason}` : undefined;
 }
 
 /** A client for the test engine. */

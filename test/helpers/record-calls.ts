@@ -1,0 +1,83 @@
+/**
+ * Records which Engine API operations each test calls, for docs/compatibility.md.
+ *
+ * `scripts/test.sh` preloads this module into every node process of a test run (`NODE_OPTIONS=--import`) and
+ * names a file in `BERTH_TEST_CALLS_FILE`. In a test file's process it notes the running test's name
+ * (a `beforeEach` hook on the file's root) and passes it to child processes through the environment; in a
+ * `berth` CLI process started by a test it notes the CLI command too. Every `ApiClient` call then appends
+ * one JSON line: `{ engine, file, test, cli?, operation, ok, code? }` (`code`: the error's, e.g. `UNSUPPORTED`). Nothing is recorded when the variable is
+ * unset, so the module is inert outside test runs.
+ *
+ * Test-only instrumentation: it wraps `ApiClient.prototype.send` and `ping` rather than adding a hook to
+ * the library, so that the library's request path carries nothing for the tests' sake.
+ */
+import { appendFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ApiClient } from '../../src/api/api-client.js';
+
+const callsFile = process.env.BERTH_TEST_CALLS_FILE;
+const engine = process.env.BERTH_TEST_ENGINE || 'docker';
+const script = process.argv[1] ?? '';
+const isTestFile = process.env.NODE_TEST_CONTEXT !== undefined && script.endsWith('.test.js');
+const isCli = basename(script) === 'main.js' && script.includes('/cli/');
+
+/** `berth image ls --all x` → `image ls`: the words before the first flag, at most two (never values). */
+function cliCommand(args: readonly string[]): string {
+  const words: string[] = [];
+  for (const arg of args) {
+    if (arg.startsWith('-') || !/^[a-z][a-z-]*$/.test(arg) || words.length === 2) break;
+    words.push(arg);
+  }
+  return words.join(' ');
+}
+
+if (callsFile) {
+  if (isTestFile) {
+    const { beforeEach, afterEach } = await import('node:test');
+    process.env.BERTH_TEST_FILE = script;
+    beforeEach((t) => {
+      process.env.BERTH_TEST_NAME = t.name;
+    });
+    afterEach(() => {
+      delete process.env.BERTH_TEST_NAME;
+    });
+  }
+  const cli = isCli ? cliCommand(process.argv.slice(2)) : undefined;
+
+  const record = (operation: string, ok: boolean, error?: unknown): void => {
+    const test = process.env.BERTH_TEST_NAME;
+    const file = process.env.BERTH_TEST_FILE;
+    if (!test || !file) return; // a before/after hook, or not under a test at all
+    const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    const line = JSON.stringify({ engine, file, test, cli, operation, ok, code });
+    try {
+      appendFileSync(callsFile, `${line}\n`);
+    } catch {
+      // Recording is best effort: it must never change a test's outcome.
+    }
+  };
+
+  const send = ApiClient.prototype.send;
+  ApiClient.prototype.send = async function (this: ApiClient, call) {
+    try {
+      const response = await send.call(this, call);
+      record(call.operation, true);
+      return response;
+    } catch (error) {
+      record(call.operation, false, error);
+      throw error;
+    }
+  };
+  const ping = ApiClient.prototype.ping;
+  ApiClient.prototype.ping = async function (this: ApiClient, options) {
+    try {
+      const result = await ping.call(this, options);
+      // Berth pings with HEAD (SystemPingHead), falling back to GET; one row in the table is enough.
+      record('SystemPing', true);
+      return result;
+    } catch (error) {
+      record('SystemPing', false, error);
+      throw error;
+    }
+  };
+}
