@@ -1,25 +1,74 @@
 #!/usr/bin/env bash
-# Runs every test: unit (no engine), fault (a fake engine on a private socket), integration (the private dockerd).
-# Does its own set-up: npm packages, the build, the engine. Usage: npm test [-- FILTER]
+# Runs every test: unit (no engine), fault (a fake engine on a private socket), integration (the private dockerd),
+# then the integration files again against Podman (scripts/podman.sh), and writes docs/compatibility.md from the
+# results of both runs. Does its own set-up: npm packages, the build, the engines. Usage: npm test [-- FILTER]
 #   FILTER (optional) keeps only test files whose path contains it, e.g. `npm test -- unit/`.
+#   BERTH_ENGINES=docker,podman (the default) picks the engines; `BERTH_ENGINES=docker npm test` is the fast
+#   local run. docs/compatibility.md is rewritten only by an unfiltered run on both engines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
-# The engine the integration tests use: ours, unless BERTH_TEST_DOCKER_HOST names another.
-if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ]; then
-  line=$(bash scripts/engine.sh start | tail -n 1)
-  export BERTH_TEST_DOCKER_HOST=${line#DOCKER_HOST=}
-fi
-echo "Integration tests use $BERTH_TEST_DOCKER_HOST"
-# TLS certificates and an sshd in front of that engine, for the remote-endpoint tests.
-bash scripts/remote-engines.sh start >/dev/null
+engines=",${BERTH_ENGINES:-docker,podman},"
+filter=${1:-}
 
-mapfile -t files < <(find dist/test -name '*.test.js' | sort | grep -F -- "${1:-}" || true)
+mapfile -t files < <(find dist/test -name '*.test.js' | sort | grep -F -- "$filter" || true)
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "No test files match '${1:-}'" >&2
+  echo "No test files match '$filter'" >&2
   exit 1
 fi
-# One file at a time: the integration files share one engine, and the 2 cores are better spent there.
-exec node --test --test-concurrency=1 "${files[@]}"
+mapfile -t integration < <(printf '%s\n' "${files[@]}" | grep -F /integration/ || true)
+
+# Results of each run, one JSON line per test (scripts/results-reporter.mjs), and the operations each test
+# called (test/helpers/record-calls.js, preloaded into every node process of the run).
+results=dist/test-results
+rm -rf "$results" && mkdir -p "$results"
+recorder=$(node -p 'require("node:url").pathToFileURL(process.argv[1]).href' "$PWD/dist/test/helpers/record-calls.js")
+
+# run_suite ENGINE HOST FILE…: one node --test run; its status is the run's.
+run_suite() {
+  local engine=$1 host=$2
+  shift 2
+  echo "== $engine: integration tests use $host"
+  echo "$host" >"$results/$engine-host"
+  # One file at a time: the integration files share one engine, and the 2 cores are better spent there.
+  BERTH_TEST_ENGINE=$engine BERTH_TEST_DOCKER_HOST=$host BERTH_TEST_CALLS_FILE=$PWD/$results/$engine-calls.jsonl \
+    NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import=$recorder" \
+    node --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=./scripts/results-reporter.mjs --test-reporter-destination="$results/$engine.jsonl" \
+    "$@"
+}
+
+status=0
+ran=
+
+if [[ $engines == *,docker,* ]]; then
+  # The engine the integration tests use: ours, unless BERTH_TEST_DOCKER_HOST names another.
+  if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ]; then
+    line=$(bash scripts/engine.sh start | tail -n 1)
+    export BERTH_TEST_DOCKER_HOST=${line#DOCKER_HOST=}
+  fi
+  # TLS certificates and an sshd in front of that engine, for the remote-endpoint tests.
+  bash scripts/remote-engines.sh start >/dev/null
+  run_suite docker "$BERTH_TEST_DOCKER_HOST" "${files[@]}" || status=1
+  ran+=docker,
+fi
+
+if [[ $engines == *,podman,* ]] && [ "${#integration[@]}" -gt 0 ]; then
+  # Podman runs the integration files only: unit and fault tests do not depend on the engine.
+  host=${BERTH_TEST_PODMAN_HOST:-}
+  if [ -z "$host" ]; then
+    line=$(bash scripts/podman.sh start | tail -n 1)
+    host=${line#DOCKER_HOST=}
+  fi
+  run_suite podman "$host" "${integration[@]}" || status=1
+  ran+=podman,
+fi
+
+# The compatibility table needs the whole suite on both engines; a filtered run would publish a partial one.
+if [ -z "$filter" ] && [ "$ran" = docker,podman, ]; then
+  node scripts/compatibility.mjs "$results" docs/compatibility.md || status=1
+fi
+exit "$status"
