@@ -3,15 +3,16 @@
 # then the integration files again against Podman (scripts/podman.sh), and writes docs/compatibility.md from the
 # results of both runs. Does its own set-up: npm packages, the build, the engines. Usage: npm test [-- FILTER]
 #   FILTER (optional) keeps only test files whose path contains it, e.g. `npm test -- unit/`.
-#   BERTH_ENGINES=docker,podman (the default) picks the engines; `BERTH_ENGINES=docker npm test` is the fast
-#   local run. docs/compatibility.md is rewritten only by an unfiltered run on both engines.
+#   BERTH_ENGINES picks the engines: docker,podman by default (and in CI), docker alone for a filtered run;
+#   `BERTH_ENGINES=docker npm test` is the fast local run, `BERTH_ENGINES=podman npm test -- integration/x`
+#   tries one file on Podman. docs/compatibility.md is rewritten only by an unfiltered run on both engines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
-engines=",${BERTH_ENGINES:-docker,podman},"
 filter=${1:-}
+if [ -n "$filter" ]; then engines=",${BERTH_ENGINES:-docker},"; else engines=",${BERTH_ENGINES:-docker,podman},"; fi
 
 mapfile -t files < <(find dist/test -name '*.test.js' | sort | grep -F -- "$filter" || true)
 if [ "${#files[@]}" -eq 0 ]; then
