@@ -189,6 +189,20 @@ if (differing.length === 0) out.push('None marked.');
 else out.push('| engine | test | reason | outcome |', '|---|---|---|---|', ...differing);
 out.push('');
 
+const skipped = [];
+for (const { key, title } of ENGINES) {
+  for (const t of runs[key].tests) {
+    if (t.status === 'skip' && isIntegration(t.file) && !(t.reason ?? '').startsWith(DIFFERS)) {
+      skipped.push(`| ${title} | ${shortFile(t.file)}: ${t.path.join(' › ')} | ${t.reason ?? 'no reason given'} |`);
+    }
+  }
+}
+out.push('## Not run on an engine');
+out.push('');
+if (skipped.length === 0) out.push('None.');
+else out.push('| engine | test or suite | reason |', '|---|---|---|', ...skipped);
+out.push('');
+
 const failing = [];
 for (const { key, title } of ENGINES) {
   for (const t of runs[key].tests) {

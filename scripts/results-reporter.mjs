@@ -13,7 +13,8 @@ export default async function* resultsReporter(source) {
       continue;
     }
     if (type !== 'test:pass' && type !== 'test:fail') continue;
-    if (data.details?.type === 'suite') continue; // a suite's outcome is its tests'
+    // A suite's outcome is its tests', except a skipped suite: its tests never start, so it stands for them.
+    if (data.details?.type === 'suite' && data.skip === undefined) continue;
     const path = [...stack.slice(0, data.nesting), data.name];
     let status = type === 'test:pass' ? 'pass' : 'fail';
     let reason;

@@ -60,10 +60,19 @@ export function podmanDiffers(t: TestContext, reason: string, options: { run?: b
 
 /**
  * The same mark as a test option: `test(name, { todo: onPodman('reason') }, fn)` (undefined on dockerd).
- * For suites, `describe(name, { todo: onPodman('reason') }, fn)` marks every test in it.
+ * Not for `describe`: node:test does not pass a suite's TODO on to its tests.
  */
 export function onPodman(reason: string): string | undefined {
   return testEngine() === 'podman' ? `${PODMAN_DIFFERS} ${reason}` : undefined;
+}
+
+/**
+ * For a suite whose fixtures always reach dockerd whatever the engine under test (e.g. the SSH fixture's
+ * sshd forwards to dockerd): `describe(name, { skip: dockerdOnly('why') }, fn)`. On Podman the suite is
+ * reported as skipped with the reason, so the Podman run never credits Podman with dockerd's answers.
+ */
+export function dockerdOnly(reason: string): string | undefined {
+  return testEngine() === 'podman' ? `dockerd only: ${reason}` : undefined;
 }
 
 /** A client for the test engine. */

@@ -8,12 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConnectionError, Docker } from '../../src/index.js';
-import { Cleanup, TEST_IMAGE, TEST_LABEL, collectOutput, uniqueName } from '../helpers/engine.js';
+import { Cleanup, TEST_IMAGE, TEST_LABEL, collectOutput, dockerdOnly, uniqueName } from '../helpers/engine.js';
 import { TEST_SSH, sshChildren } from '../helpers/ssh.js';
 
 const label = { [TEST_LABEL]: uniqueName('ssh') };
 
-describe('SSH endpoints', () => {
+describe('SSH endpoints', { skip: dockerdOnly('the sshd of scripts/remote-engines.sh forwards to dockerd') }, () => {
   let docker: Docker;
   let cleanup: Cleanup;
 
