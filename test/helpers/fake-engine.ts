@@ -1,7 +1,7 @@
 /**
  * A fake engine: a tiny server on a private Unix socket that answers with whatever bytes a test scripts.
  * Only for what a real engine cannot be made to do on demand (cut connections, malformed or slow
- * answers) and for micro-benchmarks. Everything else is tested against the real dockerd.
+ * answers, exact request bytes) and for micro-benchmarks. Everything else is tested against the real dockerd.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -14,9 +14,13 @@ export interface ReceivedRequest {
   method: string;
   target: string;
   headers: Map<string, string>;
+  /** The body, decoded from Content-Length or chunked framing (empty when there was none). */
+  body: Buffer;
+  /** The body bytes exactly as they came on the wire (chunk framing included). */
+  rawBody: Buffer;
 }
 
-/** Called for each request head; writes the answer (or not) on the socket. */
+/** Called for each complete request (head and body); writes the answer (or not) on the socket. */
 export type FakeHandler = (request: ReceivedRequest, socket: Socket) => void;
 
 /** A running fake engine. */
@@ -24,17 +28,18 @@ export interface FakeEngine {
   /** `unix://…` host for a {@link Docker} client. */
   host: string;
   socketPath: string;
-  /** Every request head received, in order. */
+  /** Every request received, in order (pings included). */
   requests: ReceivedRequest[];
   /** Number of connections accepted so far. */
   connections: () => number;
+  /** Number of connections open now (from the engine's side). */
+  openConnections: () => number;
   close(): Promise<void>;
 }
 
 /**
- * Starts a fake engine. The handler sees each request head (bodies are not parsed: tests that need them
- * read `socket` themselves). Requests for `/_ping` are answered with `Api-Version: 1.41` unless the
- * handler is given `handlePing: true`.
+ * Starts a fake engine. The handler sees each request once its body has arrived. Requests for `/_ping`
+ * are answered with `Api-Version: 1.41` unless `handlePing: true` is given.
  */
 export async function startFakeEngine(handler: FakeHandler, options: { handlePing?: boolean } = {}): Promise<FakeEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-fake-'));
@@ -47,16 +52,22 @@ export async function startFakeEngine(handler: FakeHandler, options: { handlePin
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let buffered = '';
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        const head = buffered.slice(0, end);
-        buffered = buffered.slice(end + 4);
-        const request = parseRequestHead(head);
-        // Skip a Content-Length body so the next head is found (chunked bodies are left to handlers).
-        const length = Number(request.headers.get('content-length') ?? 0);
-        if (length > 0) buffered = buffered.slice(length);
+    let buffered = Buffer.alloc(0);
+    let pending: Omit<ReceivedRequest, 'body' | 'rawBody'> | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        if (!pending) {
+          const end = buffered.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          pending = parseRequestHead(buffered.toString('latin1', 0, end));
+          buffered = buffered.subarray(end + 4);
+        }
+        const framed = takeBody(pending.headers, buffered);
+        if (!framed) return;
+        buffered = buffered.subarray(framed.used);
+        const request: ReceivedRequest = { ...pending, body: framed.body, rawBody: framed.raw };
+        pending = undefined;
         requests.push(request);
         if (!options.handlePing && request.target.endsWith('/_ping')) {
           socket.write('HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nOK');
@@ -72,6 +83,7 @@ export async function startFakeEngine(handler: FakeHandler, options: { handlePin
     socketPath,
     requests,
     connections: () => connectionCount,
+    openConnections: () => sockets.size,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -80,7 +92,32 @@ export async function startFakeEngine(handler: FakeHandler, options: { handlePin
   };
 }
 
-function parseRequestHead(head: string): ReceivedRequest {
+/** The body that follows a head, once all of it has arrived; `undefined` while it is incomplete. */
+function takeBody(headers: Map<string, string>, data: Buffer): { body: Buffer; raw: Buffer; used: number } | undefined {
+  if (/chunked/i.test(headers.get('transfer-encoding') ?? '')) {
+    const pieces: Buffer[] = [];
+    let offset = 0;
+    for (;;) {
+      const lineEnd = data.indexOf('\r\n', offset);
+      if (lineEnd < 0) return undefined;
+      const size = parseInt(data.toString('latin1', offset, lineEnd).split(';')[0]!, 16);
+      if (size === 0) {
+        const end = data.indexOf('\r\n\r\n', lineEnd);
+        if (end < 0) return undefined;
+        return { body: Buffer.concat(pieces), raw: data.subarray(0, end + 4), used: end + 4 };
+      }
+      if (data.length < lineEnd + 2 + size + 2) return undefined;
+      pieces.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
+      offset = lineEnd + 2 + size + 2;
+    }
+  }
+  const length = Number(headers.get('content-length') ?? 0);
+  if (data.length < length) return undefined;
+  const body = Buffer.from(data.subarray(0, length));
+  return { body, raw: body, used: length };
+}
+
+function parseRequestHead(head: string): Omit<ReceivedRequest, 'body' | 'rawBody'> {
   const [requestLine = '', ...lines] = head.split('\r\n');
   const [method = '', target = ''] = requestLine.split(' ');
   const headers = new Map<string, string>();
@@ -95,4 +132,9 @@ function parseRequestHead(head: string): ReceivedRequest {
 export function jsonResponse(status: number, body: unknown, extraHeaders = ''): string {
   const text = JSON.stringify(body);
   return `HTTP/1.1 ${status} X\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${extraHeaders}\r\n${text}`;
+}
+
+/** Requests other than pings, which is what most assertions are about. */
+export function apiRequests(engine: FakeEngine): ReceivedRequest[] {
+  return engine.requests.filter((request) => !request.target.endsWith('/_ping'));
 }
