@@ -196,7 +196,7 @@ export class Docker {
   }
 
   /** Like {@link Docker.request}, but hands back the response to read as a stream. */
-  requestRaw<M extends RouteMethod, P extends RoutePath<M>>(
+  async requestRaw<M extends RouteMethod, P extends RoutePath<M>>(
     method: M, path: P, options: RequestOptions<RouteOperation<M, P>> = {},
   ): Promise<HttpResponse> {
     const operation = findOperation(method, path);

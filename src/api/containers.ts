@@ -62,12 +62,12 @@ export class Containers {
   }
 
   /** Lists containers (`GET /containers/json`); `filters` is a plain object, e.g. `{ label: ['app=web'] }`. */
-  list(query: ContainerListQuery = {}, options?: CallOptions): Promise<ContainerListResponse> {
+  async list(query: ContainerListQuery = {}, options?: CallOptions): Promise<ContainerListResponse> {
     return this.#api.json({ operation: 'ContainerList', method: 'GET', path: '/containers/json', query, options });
   }
 
   /** Creates a container; `query` takes `name` and `platform`. */
-  create(body: ContainerCreateBody, query: ContainerCreateQuery = {}, options?: CallOptions): Promise<ContainerCreateResponse> {
+  async create(body: ContainerCreateBody, query: ContainerCreateQuery = {}, options?: CallOptions): Promise<ContainerCreateResponse> {
     if (!body || typeof body !== 'object') throw new InvalidArgumentError('create() needs a container configuration object');
     if (query.name !== undefined && !/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(query.name)) {
       throw new InvalidArgumentError(`Invalid container name "${query.name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
@@ -76,12 +76,12 @@ export class Containers {
   }
 
   /** Low-level information on a container. */
-  inspect(id: string, query: ContainerInspectQuery = {}, options?: CallOptions): Promise<ContainerInspectResponse> {
+  async inspect(id: string, query: ContainerInspectQuery = {}, options?: CallOptions): Promise<ContainerInspectResponse> {
     return this.#api.json({ operation: 'ContainerInspect', method: 'GET', path: route`/containers/${id}/json`, query, options });
   }
 
   /** The processes running in a container (`ps_args` defaults to `-ef`). */
-  top(id: string, query: ContainerTopQuery = {}, options?: CallOptions): Promise<ContainerTopResponse> {
+  async top(id: string, query: ContainerTopQuery = {}, options?: CallOptions): Promise<ContainerTopResponse> {
     return this.#api.json({ operation: 'ContainerTop', method: 'GET', path: route`/containers/${id}/top`, query, options });
   }
 
@@ -111,7 +111,7 @@ export class Containers {
   }
 
   /** One sample of a container's resource usage. */
-  stats(id: string, query: Omit<ContainerStatsQuery, 'stream'> = {}, options?: CallOptions): Promise<ContainerStatsResponse> {
+  async stats(id: string, query: Omit<ContainerStatsQuery, 'stream'> = {}, options?: CallOptions): Promise<ContainerStatsResponse> {
     return this.#api.json<ContainerStatsResponse>({ operation: 'ContainerStats', method: 'GET', path: route`/containers/${id}/stats`, query: { ...query, stream: false }, options }).then(normalizeStatsSample);
   }
 
@@ -157,7 +157,7 @@ export class Containers {
   }
 
   /** Changes a container's resource limits and restart policy. */
-  update(id: string, body: ContainerUpdateBody, options?: CallOptions): Promise<ContainerUpdateResponse> {
+  async update(id: string, body: ContainerUpdateBody, options?: CallOptions): Promise<ContainerUpdateResponse> {
     return this.#api.json({ operation: 'ContainerUpdate', method: 'POST', path: route`/containers/${id}/update`, body, options });
   }
 
@@ -182,7 +182,7 @@ export class Containers {
    * Waits until a container stops (`condition`: `not-running` by default, `next-exit`, `removed`) and
    * resolves with its `StatusCode`. Waits as long as it takes: no response timeout unless you pass one.
    */
-  wait(id: string, query: ContainerWaitQuery = {}, options?: CallOptions): Promise<ContainerWaitResponse> {
+  async wait(id: string, query: ContainerWaitQuery = {}, options?: CallOptions): Promise<ContainerWaitResponse> {
     const path = route`/containers/${id}/wait`;
     return this.#api.json({ operation: 'ContainerWait', method: 'POST', path, query, options: { timeout: 0, ...options } });
   }
