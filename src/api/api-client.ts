@@ -125,6 +125,9 @@ export class ApiClient {
       server,
     };
     this.#lastPing = ping;
+    // An explicit ping negotiates too (`await docker.ping()` first is the documented way to start), so
+    // the first call after it does not ping again.
+    if (!this.#negotiation) this.#negotiation = Promise.resolve(chooseApiVersion(ping.apiVersion, LATEST_API_VERSION));
     return ping;
   }
 
