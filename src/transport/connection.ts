@@ -94,6 +94,8 @@ export class Connection {
       this.#receivedBytes = 0;
       this.#onHead = (response) => {
         if (timer) { clearTimeout(timer); timer = undefined; }
+        // From now on a failure belongs to the body reader, not to this (settled) promise.
+        this.#onFailure = undefined;
         resolve(response);
       };
       this.#onFailure = reject;
