@@ -82,7 +82,11 @@ export class Connection {
   /** Sends a request and resolves with the response once its head has arrived. */
   send(exchange: Exchange): Promise<HttpResponse> {
     const { signal, headersTimeout } = exchange;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) {
+      // Nothing was sent: the connection is as good as before, so it goes back to the pool, not astray.
+      this.#owner.release(this);
+      return Promise.reject(signal.reason);
+    }
     return new Promise<HttpResponse>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => this.#fail(signal!.reason);

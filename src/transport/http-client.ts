@@ -67,6 +67,7 @@ export class HttpClient {
   /** Sends a request; resolves when the response head has arrived. */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { method, body } = request;
+    request.signal?.throwIfAborted();
     const headers: Record<string, string | number | undefined> = { Host: this.#hostHeader, ...request.headers };
     if (body instanceof Uint8Array) headers['Content-Length'] = body.length;
     else if (body !== undefined) headers['Transfer-Encoding'] = 'chunked';
