@@ -1,8 +1,10 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, StreamError } from '../errors.js';
 import type { OutputFrame, StreamName } from './frames.js';
 
 const HEADER_BYTES = 8;
 const STREAM_NAMES: Record<number, StreamName> = { 0: 'stdin', 1: 'stdout', 2: 'stderr' };
+/** Stream 3 ("systemerr"): dockerd reports an error that happened after the stream started (e.g. a log driver failing). */
+const SYSTEM_ERROR = 3;
 
 /**
  * Splits the engine's multiplexed stream (the "stdcopy" format: an 8-byte header with the stream number
@@ -15,22 +17,30 @@ const STREAM_NAMES: Record<number, StreamName> = { 0: 'stdin', 1: 'stdout', 2: '
 export async function* demultiplex(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<OutputFrame> {
   const header = new Uint8Array(HEADER_BYTES);
   let headerFill = 0;
-  let stream: StreamName = 'stdout';
+  let stream: StreamName | typeof SYSTEM_ERROR = 'stdout';
   let remaining = 0;
+  let systemError: Uint8Array[] = [];
   for await (const chunk of chunks) {
     let offset = 0;
     while (offset < chunk.length) {
       if (remaining > 0) {
         const take = Math.min(remaining, chunk.length - offset);
-        yield { stream, data: chunk.subarray(offset, offset + take) };
+        const data = chunk.subarray(offset, offset + take);
         offset += take;
         remaining -= take;
+        if (stream !== SYSTEM_ERROR) {
+          yield { stream, data };
+          continue;
+        }
+        systemError.push(data);
+        if (remaining === 0) throw new StreamError(Buffer.concat(systemError).toString('utf8').trim());
         continue;
       }
       if (headerFill === 0 && chunk.length - offset >= HEADER_BYTES) {
         stream = streamName(chunk[offset]!);
         remaining = readLength(chunk, offset + 4);
         offset += HEADER_BYTES;
+        systemError = [];
         continue;
       }
       // A header split across chunks: gather its 8 bytes.
@@ -42,6 +52,7 @@ export async function* demultiplex(chunks: AsyncIterable<Uint8Array>): AsyncGene
         stream = streamName(header[0]!);
         remaining = readLength(header, 4);
         headerFill = 0;
+        systemError = [];
       }
     }
   }
@@ -50,7 +61,8 @@ export async function* demultiplex(chunks: AsyncIterable<Uint8Array>): AsyncGene
   }
 }
 
-function streamName(byte: number): StreamName {
+function streamName(byte: number): StreamName | typeof SYSTEM_ERROR {
+  if (byte === SYSTEM_ERROR) return SYSTEM_ERROR;
   const name = STREAM_NAMES[byte];
   if (name === undefined) throw new ProtocolError(`Unknown stream ${byte} in multiplexed output`);
   return name;
