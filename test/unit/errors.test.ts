@@ -76,10 +76,10 @@ describe('engine error statuses', () => {
   });
 
   it('a non-JSON error body is the message as it came', async () => {
-    answer = errorAnswer('404 Not Found', '404 page not found\n', 'text/plain; charset=utf-8');
+    answer = errorAnswer('500 Internal Server Error', 'driver failed programming external connectivity\n', 'text/plain; charset=utf-8');
     const error = await caught(docker.containers.inspect('x'));
-    assert.ok(error instanceof NotFoundError);
-    assert.equal(error.message, '404 page not found');
+    assert.ok(error instanceof ServerError);
+    assert.equal(error.message, 'driver failed programming external connectivity');
   });
 
   it('an empty error body: the status line is the message', async () => {
