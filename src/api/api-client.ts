@@ -3,6 +3,7 @@ import { LATEST_API_VERSION, operations, type OperationId } from '../generated/o
 import type { HttpClient } from '../transport/http-client.js';
 import type { RequestBody } from '../transport/connection.js';
 import type { HttpResponse } from '../transport/response.js';
+import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman } from './podman-compat.js';
 import { encodeQuery, type QueryValues } from './query.js';
 import { chooseApiVersion, compareApiVersions, normalizeApiVersion } from './version.js';
 
@@ -132,8 +133,9 @@ export class ApiClient {
   }
 
   /** Sends a call; resolves with the response (2xx or an expected status), rejects with a typed error. */
-  async send(call: ApiCall): Promise<HttpResponse> {
-    const version = await this.apiVersion(call.options);
+  async send(original: ApiCall): Promise<HttpResponse> {
+    const version = await this.apiVersion(original.options);
+    const call = this.#isPodman() ? adjustCallForPodman(original) : original;
     const since = operations[call.operation].since;
     if (compareApiVersions(version, since) < 0) throw new VersionError(call.operation, since, version);
     let body: RequestBody | undefined;
@@ -159,7 +161,13 @@ export class ApiClient {
 
   /** Sends a call and parses the JSON answer. */
   async json<T>(call: ApiCall): Promise<T> {
-    return (await this.send(call)).json<T>();
+    const result = await (await this.send(call)).json<T>();
+    return this.#isPodman() ? (adjustResultForPodman(call.operation, result) as T) : result;
+  }
+
+  /** Whether `/_ping` said the engine is Podman (whose answers src/api/podman-compat.ts brings in line). */
+  #isPodman(): boolean {
+    return this.#lastPing?.engine === 'podman';
   }
 
   /** Sends a call whose answer has no useful body; resolves with the status (e.g. 204 or 304). */
@@ -213,7 +221,8 @@ export class ApiClient {
     const { status } = response;
     if ((status >= 200 && status < 300) || status === 101 || extra.expectedStatuses?.includes(status)) return response;
     const error = await errorFromResponse(response, method, extra.displayPath ?? path);
-    throw extra.operation && isMissingRoute(error) ? unsupported(error, extra.operation, this.#lastPing) : error;
+    if (extra.operation && isMissingRoute(error)) throw unsupported(error, extra.operation, this.#lastPing);
+    throw this.#isPodman() ? adjustErrorForPodman(error) : error;
   }
 }
 

@@ -1,0 +1,107 @@
+/**
+ * Where Podman's Docker-compatible API (checked on Podman 4.3) answers differently from dockerd for the same
+ * request, and the difference is one Berth can remove: the call is adjusted before it is sent, or the answer
+ * after it arrives, so that code written against dockerd works unchanged. Applied by `ApiClient` only when
+ * `/_ping` said the engine is Podman. Differences Berth cannot remove are raised as clear errors instead
+ * (`UnsupportedOperationError`), or listed in docs/compatibility.md.
+ */
+import { NotFoundError, type EngineError } from '../errors.js';
+import type { ApiCall } from './api-client.js';
+
+/** The call as Podman needs it to do what dockerd does with the original. */
+export function adjustCallForPodman(call: ApiCall): ApiCall {
+  const query = call.query as Record<string, unknown> | undefined;
+  switch (call.operation) {
+    case 'ImageList':
+      // Podman 4.3 answers `digests=1` with 200 and an empty body; it always sends RepoDigests anyway.
+      if (query && 'digests' in query) {
+        const { digests: _ignored, ...rest } = query;
+        return { ...call, query: rest };
+      }
+      return call;
+    case 'ImageCreate':
+      // An import (`fromSrc`) ignores `tag` and names the image repo:latest; Podman honours `repo:tag`.
+      if (query && query.fromSrc !== undefined && typeof query.repo === 'string' && typeof query.tag === 'string' && query.tag !== '') {
+        const { tag, ...rest } = query;
+        return { ...call, query: { ...rest, repo: `${query.repo}:${tag}` } };
+      }
+      return call;
+    case 'ImageCommit':
+      // Without a body Podman fails with "Decode(): EOF"; dockerd takes an empty config the same as none.
+      return call.body === undefined ? { ...call, body: {} } : call;
+    default:
+      return call;
+  }
+}
+
+/** The answer in dockerd's form: image IDs with their `sha256:` prefix, image names in Docker's short form. */
+export function adjustResultForPodman(operation: string, value: unknown): unknown {
+  switch (operation) {
+    case 'ImageCommit':
+      return mapObject(value, (item) => ({ ...item, Id: prefixedId(item.Id) }));
+    case 'ImageHistory':
+      return mapArray(value, (item) => ({ ...item, Id: prefixedId(item.Id) }));
+    case 'ImageDelete':
+      return mapArray(value, (item) => ({
+        ...item,
+        ...(item.Deleted !== undefined ? { Deleted: prefixedId(item.Deleted) } : {}),
+        ...(item.Untagged !== undefined ? { Untagged: familiarName(item.Untagged) } : {}),
+      }));
+    case 'ImageList':
+      return mapArray(value, familiarNames);
+    case 'ImageInspect':
+      return mapObject(value, familiarNames);
+    default:
+      return value;
+  }
+}
+
+/** Podman leaves the algorithm off some IDs (`0f77…`); dockerd always writes `sha256:0f77…`. */
+export function prefixedId(id: unknown): unknown {
+  return typeof id === 'string' && /^[0-9a-f]{64}$/.test(id) ? `sha256:${id}` : id;
+}
+
+/**
+ * Docker's short form of an image name: `docker.io/library/x:1` → `x:1`, `docker.io/me/x` → `me/x`.
+ * Podman reports names fully qualified; dockerd reports them as the user wrote them for Docker Hub.
+ */
+export function familiarName(name: unknown): unknown {
+  if (typeof name !== 'string') return name;
+  if (name.startsWith('docker.io/library/')) return name.slice('docker.io/library/'.length);
+  if (name.startsWith('docker.io/')) return name.slice('docker.io/'.length);
+  return name;
+}
+
+type Item = Record<string, unknown>;
+
+function familiarNames(item: Item): Item {
+  const names = (list: unknown) => (Array.isArray(list) ? list.map(familiarName) : list);
+  return {
+    ...item,
+    ...(item.RepoTags !== undefined ? { RepoTags: names(item.RepoTags) } : {}),
+    ...(item.RepoDigests !== undefined ? { RepoDigests: names(item.RepoDigests) } : {}),
+  };
+}
+
+function isItem(value: unknown): value is Item {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mapObject(value: unknown, change: (item: Item) => Item): unknown {
+  return isItem(value) ? change(value) : value;
+}
+
+function mapArray(value: unknown, change: (item: Item) => Item): unknown {
+  return Array.isArray(value) ? value.map((item) => (isItem(item) ? change(item) : item)) : value;
+}
+
+/**
+ * Podman's errors in dockerd's terms. Looking up a 64-hex image ID that does not exist fails in Podman's name
+ * normalisation with a 500 ("cannot specify 64-byte hexadecimal strings"); dockerd says 404 No such image.
+ */
+export function adjustErrorForPodman(error: EngineError): EngineError {
+  if (error.status === 500 && /cannot specify 64-byte hexadecimal strings/.test(error.message)) {
+    return new NotFoundError({ status: 404, method: error.method, path: error.path, message: `No such image (Podman: ${error.message})` });
+  }
+  return error;
+}

@@ -1,0 +1,59 @@
+/**
+ * The Podman adjustments (src/api/podman-compat.ts) on recorded Podman 4.3 answers; the integration suite's
+ * Podman run checks them against the real engine.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, familiarName, prefixedId } from '../../src/api/podman-compat.js';
+import { NotFoundError, ServerError } from '../../src/errors.js';
+
+const hex = '0f775f6208dd3d798b6c08130b7b1b5aac1d0bcb0093042113da4570cf9a7f40';
+
+test('ImageList: digests is not sent to Podman (it answers an empty body), other options are', () => {
+  const call = adjustCallForPodman({ operation: 'ImageList', method: 'GET', path: '/images/json', query: { all: true, digests: true } });
+  assert.deepEqual(call.query, { all: true });
+});
+
+test('ImageCreate: an import names repo:tag in repo (Podman ignores tag there); a pull is left alone', () => {
+  const imported = adjustCallForPodman({ operation: 'ImageCreate', method: 'POST', path: '/images/create', query: { fromSrc: '-', repo: 'x', tag: 'v1' } });
+  assert.deepEqual(imported.query, { fromSrc: '-', repo: 'x:v1' });
+  const pulled = { operation: 'ImageCreate' as const, method: 'POST' as const, path: '/images/create', query: { fromImage: 'x', tag: 'v1' } };
+  assert.equal(adjustCallForPodman(pulled), pulled);
+});
+
+test('ImageCommit: an empty JSON body when the caller gave none; a given body is kept', () => {
+  assert.deepEqual(adjustCallForPodman({ operation: 'ImageCommit', method: 'POST', path: '/commit' }).body, {});
+  assert.deepEqual(adjustCallForPodman({ operation: 'ImageCommit', method: 'POST', path: '/commit', body: { Cmd: ['sh'] } }).body, { Cmd: ['sh'] });
+});
+
+test('image IDs get their sha256: prefix, as dockerd writes them', () => {
+  assert.deepEqual(adjustResultForPodman('ImageCommit', { Id: hex }), { Id: `sha256:${hex}` });
+  assert.deepEqual(adjustResultForPodman('ImageHistory', [{ Id: hex, Comment: 'c' }, { Id: '<missing>' }]), [{ Id: `sha256:${hex}`, Comment: 'c' }, { Id: '<missing>' }]);
+  assert.deepEqual(adjustResultForPodman('ImageDelete', [{ Deleted: hex }, { Untagged: 'docker.io/library/x:v1' }]), [{ Deleted: `sha256:${hex}` }, { Untagged: 'x:v1' }]);
+  assert.equal(prefixedId(`sha256:${hex}`), `sha256:${hex}`);
+  assert.equal(prefixedId('abc'), 'abc');
+});
+
+test('image names in Docker\'s short form; other registries and localhost/ are kept', () => {
+  assert.equal(familiarName('docker.io/library/busybox:1'), 'busybox:1');
+  assert.equal(familiarName('docker.io/me/app:2'), 'me/app:2');
+  assert.equal(familiarName('localhost/busybox:local'), 'localhost/busybox:local');
+  assert.equal(familiarName('127.0.0.1:5000/a/b:c'), '127.0.0.1:5000/a/b:c');
+  const listed = adjustResultForPodman('ImageList', [{ Id: 'sha256:1', RepoTags: ['docker.io/library/x:1'], RepoDigests: ['docker.io/library/x@sha256:2'] }]);
+  assert.deepEqual(listed, [{ Id: 'sha256:1', RepoTags: ['x:1'], RepoDigests: ['x@sha256:2'] }]);
+  assert.deepEqual(adjustResultForPodman('ImageInspect', { RepoTags: null }), { RepoTags: null });
+});
+
+test('other operations pass through untouched', () => {
+  const value = [{ Id: hex }];
+  assert.equal(adjustResultForPodman('ContainerList', value), value);
+});
+
+test('a 500 for a 64-hex image ID that does not exist becomes NotFoundError', () => {
+  const error = adjustErrorForPodman(new ServerError({ status: 500, method: 'GET', path: `/images/${hex}/json`, message: `normalizing image: normalizing name "${hex}": invalid repository name (${hex}), cannot specify 64-byte hexadecimal strings` }));
+  assert.ok(error instanceof NotFoundError);
+  assert.equal(error.status, 404);
+  assert.match(error.message, /^No such image/);
+  const other = new ServerError({ status: 500, method: 'GET', path: '/x', message: 'boom' });
+  assert.equal(adjustErrorForPodman(other), other);
+});
