@@ -97,8 +97,15 @@ sshd_pid() {
     printf '%s\n' "$pid"
 }
 
+# Bump when the files below change: an older set is replaced (and its sshd restarted).
+SSH_FILES_VERSION=2
+
 make_ssh_files() {
-    [[ -f $SSH_DIR/done ]] && return 0
+    [[ -f $SSH_DIR/done.$SSH_FILES_VERSION ]] && return 0
+    if [[ -d $SSH_DIR ]]; then
+        cmd_stop
+        rm -rf "$SSH_DIR"
+    fi
     local work
     work=$(mktemp -d "${SSH_DIR}.XXXXXX")
     (
@@ -107,7 +114,10 @@ make_ssh_files() {
         ssh-keygen -q -t ed25519 -N '' -C berth-other-host -f other_host_key
         ssh-keygen -q -t ed25519 -N '' -C berth-client -f id_ed25519
         ssh-keygen -q -t ed25519 -N '' -C berth-wrong -f id_wrong
+        ssh-keygen -q -t ed25519 -N '' -C berth-no-docker -f id_no_docker
         cp id_ed25519.pub authorized_keys
+        # A login whose remote side has no docker on its PATH: what a user meets on a host without Docker.
+        printf 'command="PATH=/nonexistent; docker system dial-stdio" %s\n' "$(cat id_no_docker.pub)" >>authorized_keys
         printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 host_key.pub)" >known_hosts
         printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 other_host_key.pub)" >known_hosts_changed
         : >known_hosts_empty
@@ -138,13 +148,14 @@ CONF
             host_block berth-ssh-wrong-key id_wrong known_hosts
             host_block berth-ssh-changed-host-key id_ed25519 known_hosts_changed
             host_block berth-ssh-unknown-host-key id_ed25519 known_hosts_empty
+            host_block berth-ssh-no-docker id_no_docker known_hosts
             host_block 127.0.0.1 id_ed25519 known_hosts
         } >ssh_config
         mkdir bin
         printf '#!/bin/sh\nexec %s -F %s "$@"\n' "$(command -v ssh)" "$SSH_DIR/ssh_config" >bin/ssh
         chmod 755 bin/ssh
-        chmod 600 host_key other_host_key id_ed25519 id_wrong
-        touch done
+        chmod 600 host_key other_host_key id_ed25519 id_wrong id_no_docker
+        touch "done.$SSH_FILES_VERSION"
     )
     mv -T "$work" "$SSH_DIR" 2>/dev/null || rm -rf "$work"
 }
