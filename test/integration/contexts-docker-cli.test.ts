@@ -13,6 +13,7 @@ import {
   Docker, contextDirectoryName, createContext, inspectContext, listContexts, readContext, readDockerConfig, removeContext,
   resolveEndpoint, writeCurrentContext,
 } from '../../src/index.js';
+import { dockerdOnly } from '../helpers/engine.js';
 import { pathWithTestSsh } from '../helpers/ssh.js';
 import { TLS_DIR, startTlsProxy, tlsFile, type TlsProxy } from '../helpers/tls-proxy.js';
 
@@ -98,7 +99,8 @@ describe('contexts shared with the docker CLI', () => {
     }
   });
 
-  test('an SSH context created by Berth is used by docker, and the other way round', async () => {
+  test('an SSH context created by Berth is used by docker, and the other way round',
+    { skip: dockerdOnly('the sshd of scripts/remote-engines.sh forwards to dockerd') }, async () => {
     createContext(configDir, { name: 'ssh-berth', host: 'ssh://berth-ssh-test' });
     assert.match((await docker('--context', 'ssh-berth', 'version', '--format', '{{.Server.APIVersion}}')).stdout, /^1\.\d+$/);
     await docker('context', 'create', 'ssh-docker', '--docker', 'host=ssh://root@127.0.0.1:2222');
