@@ -128,8 +128,10 @@ describe('contexts shared with the docker CLI', () => {
   test('contexts removed by Berth are gone for docker, and the other way round', async () => {
     removeContext(configDir, 'from-berth');
     assert.ok(!(await docker('context', 'ls', '-q')).stdout.split('\n').includes('from-berth'));
-    await docker('context', 'rm', 'ssh-berth');
-    assert.ok(!listContexts(configDir).some((context) => context.name === 'ssh-berth'));
+    createContext(configDir, { name: 'to-remove', host: 'tcp://gone.example:2375', tls: { ca: tlsFile('berth-test-ca.pem') } });
+    await docker('context', 'rm', 'to-remove');
+    assert.ok(!listContexts(configDir).some((context) => context.name === 'to-remove'));
+    assert.throws(() => readContext(configDir, 'to-remove'), /context not found/);
     assert.throws(() => readContext(configDir, 'from-berth'), /context not found/);
   });
 });
