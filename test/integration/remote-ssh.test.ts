@@ -3,13 +3,14 @@
  * `docker system dial-stdio`: requests, streams, request bodies, connection reuse, and ssh's own failures.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConnectionError, Docker } from '../../src/index.js';
 import { Cleanup, TEST_IMAGE, TEST_LABEL, collectOutput, dockerdOnly, uniqueName } from '../helpers/engine.js';
-import { TEST_SSH, sshChildren } from '../helpers/ssh.js';
+import { SSH_DIR, TEST_SSH, sshChildren } from '../helpers/ssh.js';
 import { demultiplex } from '../../src/stream/demultiplex.js';
 import { HttpClient } from '../../src/transport/http-client.js';
 import { SshConnector } from '../../src/transport/ssh-connector.js';
@@ -176,6 +177,23 @@ console.log((await docker.ping()).apiVersion);`;
       assert.ok((await direct.ping()).apiVersion);
     } finally {
       direct.close();
+    }
+  });
+
+  test('ssh multiplexing (ControlMaster) works: ssh options apply, and a second client rides the master', async () => {
+    const controlPath = join(SSH_DIR, `cm-${process.pid}-%C`);
+    const ssh = { ...TEST_SSH, extraArgs: ['-o', 'ControlMaster=auto', '-o', `ControlPath=${controlPath}`, '-o', 'ControlPersist=30'] };
+    const sshCommand = (...args: string[]) => spawnSync('ssh', ['-F', TEST_SSH.configFile!, '-o', `ControlPath=${controlPath}`, ...args, 'berth-ssh-test'], { encoding: 'utf8' });
+    try {
+      const first = new Docker({ host: 'ssh://berth-ssh-test', ssh });
+      assert.ok((await first.ping()).apiVersion);
+      first.close();
+      assert.equal(sshCommand('-O', 'check').status, 0, 'a master connection runs after the first client');
+      const second = new Docker({ host: 'ssh://berth-ssh-test', ssh });
+      assert.ok(Array.isArray(await second.containers.list()));
+      second.close();
+    } finally {
+      sshCommand('-O', 'exit');
     }
   });
 
