@@ -11,6 +11,7 @@ import { jsonLines } from '../stream/json-lines.js';
 import type { OutputFrame } from '../stream/frames.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { decodeOutput } from './output.js';
+import { waitRemovedOnPodman } from './podman-compat.js';
 import { normalizeStatsSample, normalizeStatsSamples } from './stats-sample.js';
 import { route } from './route.js';
 import { validateInteger, validateSignalName } from './validate.js';
@@ -184,7 +185,16 @@ export class Containers {
    */
   async wait(id: string, query: ContainerWaitQuery = {}, options?: CallOptions): Promise<ContainerWaitResponse> {
     const path = route`/containers/${id}/wait`;
-    return this.#api.json({ operation: 'ContainerWait', method: 'POST', path, query, options: { timeout: 0, ...options } });
+    const waitFor = (condition: ContainerWaitQuery['condition'], signal = options?.signal) =>
+      this.#api.json<ContainerWaitResponse>({ operation: 'ContainerWait', method: 'POST', path, query: { ...query, condition }, options: { timeout: 0, ...options, signal } });
+    if (query.condition === 'removed' && (await this.#isPodman(options))) return waitRemovedOnPodman(waitFor, options?.signal);
+    return waitFor(query.condition);
+  }
+
+  /** Whether the engine is Podman, as the version negotiation's `/_ping` said (a pinned version skips it: dockerd assumed). */
+  async #isPodman(options?: CallOptions): Promise<boolean> {
+    await this.#api.apiVersion(options);
+    return this.#api.lastPing?.engine === 'podman';
   }
 
   /** Removes a container (`force` kills it first, `v` removes its anonymous volumes, `link` removes a link). */

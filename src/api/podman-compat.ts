@@ -105,3 +105,39 @@ export function adjustErrorForPodman(error: EngineError): EngineError {
   }
   return error;
 }
+
+/** A `ContainerWait` answer, as far as the adjustment below needs it. */
+interface WaitAnswer {
+  StatusCode: number;
+}
+
+/**
+ * `wait?condition=removed` on Podman, keeping the exit code. When a container removes itself (AutoRemove),
+ * Podman 4.3 answers the `removed` wait with StatusCode 0: the exit code is gone by the time it looks (the
+ * Docker CLI's `run --rm` loses it the same way). A `next-exit` wait alongside catches the code at the exit;
+ * it is abandoned once the removal is reported.
+ */
+export async function waitRemovedOnPodman<T extends WaitAnswer>(
+  waitFor: (condition: 'removed' | 'next-exit', signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  const removal = new AbortController();
+  const exit = new AbortController();
+  const onAbort = () => {
+    removal.abort(signal?.reason);
+    exit.abort(signal?.reason);
+  };
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let exited: T | undefined;
+  const exitWait = waitFor('next-exit', exit.signal).then((answer) => { exited = answer; }, () => undefined);
+  try {
+    const removed = await waitFor('removed', removal.signal);
+    // next-exit is answered at the exit, before the removal; its answer may still be on its way.
+    await Promise.race([exitWait, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
+    return exited !== undefined && removed.StatusCode === 0 ? { ...removed, StatusCode: exited.StatusCode } : removed;
+  } finally {
+    exit.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

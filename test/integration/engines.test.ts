@@ -105,3 +105,27 @@ describe('differences Berth handles', () => {
     assert.ok((image.RepoTags ?? []).includes(expected), `tags: ${image.RepoTags?.join(', ')}`);
   });
 });
+
+describe('ContainerWait condition=removed', () => {
+  test('a container that removes itself (AutoRemove) reports its exit code on both engines (Podman alone says 0)', async () => {
+    const { Id } = await cleanup.container(docker.containers.create({
+      Image: TEST_IMAGE, Cmd: ['sh', '-c', 'sleep 0.5; exit 3'], HostConfig: { AutoRemove: true }, Labels: label,
+    }));
+    const removed = docker.containers.wait(Id, { condition: 'removed' }, { timeout: 15_000 });
+    // The wait must be registered before the start, or a fast container could be gone before it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await docker.containers.start(Id);
+    assert.equal((await removed).StatusCode, 3);
+    await assert.rejects(docker.containers.inspect(Id), NotFoundError);
+  });
+
+  test('a wait for removal can be aborted, on both engines', async () => {
+    const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Cmd: ['sleep', '300'], Labels: label }));
+    await docker.containers.start(Id);
+    const controller = new AbortController();
+    const waiting = docker.containers.wait(Id, { condition: 'removed' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('enough')), 300);
+    await assert.rejects(waiting, /enough/);
+    assert.equal((await docker.containers.inspect(Id)).State?.Running, true);
+  });
+});
