@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { TlsOptions } from '../transport/connector-for-endpoint.js';
 import { DEFAULT_CONTEXT_NAME, readContext } from './contexts.js';
-import { dockerConfigDir, pathExists, readDockerConfig, type Environment } from './docker-config.js';
+import { dockerConfigDir, pathExists, readDockerConfig, type DockerConfigFile, type Environment } from './docker-config.js';
 
 /** The Windows engine's named pipe. */
 export const DEFAULT_NAMED_PIPE = 'npipe:////./pipe/docker_engine';
@@ -101,14 +101,24 @@ function chooseContext(options: ResolveEndpointOptions, env: Environment, config
   if (options.context) return { name: options.context, source: 'context-flag' };
   if (options.host) return { name: DEFAULT_CONTEXT_NAME, source: 'host-flag' };
   if (env.DOCKER_HOST) {
-    const hidden = env.DOCKER_CONTEXT || readDockerConfig(configDir).currentContext;
+    const hidden = env.DOCKER_CONTEXT || readConfigLeniently(configDir, warnings).currentContext;
     if (hidden && hidden !== DEFAULT_CONTEXT_NAME) warnings.push(dockerHostOverrideWarning());
     return { name: DEFAULT_CONTEXT_NAME, source: 'DOCKER_HOST' };
   }
   if (env.DOCKER_CONTEXT) return { name: env.DOCKER_CONTEXT, source: 'DOCKER_CONTEXT' };
-  const current = readDockerConfig(configDir).currentContext;
+  const current = readConfigLeniently(configDir, warnings).currentContext;
   if (current) return { name: current, source: current === DEFAULT_CONTEXT_NAME ? 'default' : 'config-file' };
   return { name: DEFAULT_CONTEXT_NAME, source: 'default' };
+}
+
+/** A config.json that cannot be read is ignored with a warning, as the docker CLI does. */
+function readConfigLeniently(configDir: string, warnings: string[]): DockerConfigFile {
+  try {
+    return readDockerConfig(configDir);
+  } catch (error) {
+    warnings.push(`Error loading config file: ${(error as Error).message}`);
+    return {};
+  }
 }
 
 /**

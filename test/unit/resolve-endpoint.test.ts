@@ -185,6 +185,16 @@ describe('resolveEndpoint: the docker CLI order', () => {
     assert.equal(Docker.fromEnv(env({ DOCKER_HOST: 'tcp://h' })).endpoint, 'tcp://h:2375');
   });
 
+  test('a malformed config.json is ignored with a warning, not an error', () => {
+    const broken = join(root, 'broken-config');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'config.json'), '{ not json');
+    const resolved = resolveEndpoint({ env: { DOCKER_CONFIG: broken, DOCKER_HOST: 'unix:///x.sock' } });
+    assert.equal(resolved.host, 'unix:///x.sock');
+    assert.equal(resolved.warnings.length, 1);
+    assert.match(resolved.warnings[0]!, /^Error loading config file: Cannot read the Docker configuration file .*config\.json/);
+  });
+
   test('the warning for `context use NAME` names the context, as docker does', () => {
     assert.equal(dockerHostOverrideWarning('prod'),
       'DOCKER_HOST environment variable overrides the active context. To use "prod", either set the global --context flag, or unset DOCKER_HOST environment variable.');
