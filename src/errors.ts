@@ -74,9 +74,10 @@ export class UnavailableError extends EngineError {
 }
 
 /**
- * The engine has no such route at all (a 404 from its router, not "no such container"): an operation this
- * engine does not implement, such as `ContainerUpdate` on Podman 4. Not a {@link NotFoundError}, so code that
- * ignores missing objects does not silently ignore a missing feature.
+ * An operation (or an option of one) this engine does not implement: its router has no such route (a 404
+ * that is not "no such container"), such as `ContainerUpdate` on Podman 4, or the engine said it cannot do
+ * what the option asks. `status` is the engine's. Not a {@link NotFoundError}, so code that ignores missing
+ * objects does not silently ignore a missing feature.
  */
 export class UnsupportedOperationError extends EngineError {
   /** The operation (spec `operationId`), e.g. `ContainerUpdate`. */

@@ -222,7 +222,7 @@ export class ApiClient {
     if ((status >= 200 && status < 300) || status === 101 || extra.expectedStatuses?.includes(status)) return response;
     const error = await errorFromResponse(response, method, extra.displayPath ?? path);
     if (extra.operation && isMissingRoute(error)) throw unsupported(error, extra.operation, this.#lastPing);
-    throw this.#isPodman() ? adjustErrorForPodman(error) : error;
+    throw this.#isPodman() ? adjustErrorForPodman(error, extra.operation, engineName(this.#lastPing)) : error;
   }
 }
 
@@ -234,10 +234,16 @@ function isMissingRoute(error: EngineError): boolean {
   return error.status === 404 && /^(404 )?(page )?not found$/i.test(error.message.trim());
 }
 
+/** The engine as its `Server` header names it: `Podman 4.3.1`, `Docker 20.10.24`, else a description. */
+function engineName(ping: PingResult | undefined): string {
+  const product = ping?.server?.match(/^(\w+)\/(\S+)/);
+  if (product) return `${product[1] === 'Libpod' ? 'Podman' : product[1]} ${product[2]}`;
+  return ping?.engine === 'podman' ? 'Podman' : 'this engine';
+}
+
 /** The error for an operation the engine does not implement, naming the engine and the operation. */
 function unsupported(error: EngineError, operation: OperationId, ping: PingResult | undefined): UnsupportedOperationError {
-  const product = ping?.server?.match(/^(\w+)\/(\S+)/);
-  const engine = product ? `${product[1] === 'Libpod' ? 'Podman' : product[1]} ${product[2]}` : ping?.engine === 'podman' ? 'Podman' : 'this engine';
+  const engine = engineName(ping);
   const { method, path } = operations[operation];
   return new UnsupportedOperationError({
     status: error.status,

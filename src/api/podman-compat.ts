@@ -5,7 +5,7 @@
  * `/_ping` said the engine is Podman. Differences Berth cannot remove are raised as clear errors instead
  * (`UnsupportedOperationError`), or listed in docs/compatibility.md.
  */
-import { NotFoundError, type EngineError } from '../errors.js';
+import { ConflictError, NotFoundError, UnsupportedOperationError, type EngineError } from '../errors.js';
 import type { ApiCall } from './api-client.js';
 
 /** The call as Podman needs it to do what dockerd does with the original. */
@@ -96,12 +96,32 @@ function mapArray(value: unknown, change: (item: Item) => Item): unknown {
 }
 
 /**
- * Podman's errors in dockerd's terms. Looking up a 64-hex image ID that does not exist fails in Podman's name
- * normalisation with a 500 ("cannot specify 64-byte hexadecimal strings"); dockerd says 404 No such image.
+ * Podman's errors in dockerd's terms, where Podman answers 500 for what dockerd reports as a client error:
+ * - a 64-hex image ID that does not exist fails in Podman's name normalisation ("cannot specify 64-byte
+ *   hexadecimal strings"): dockerd says 404 No such image;
+ * - a state conflict (removing, pausing or killing a container in the wrong state: "container state
+ *   improper"; removing an image by ID while several tags name it: "please force removal"): dockerd says 409;
+ * - pruning images that are not dangling (`filters.dangling=false`): Podman 4.3's compatible API cannot
+ *   ("specifying "dangling" filter more than once"), which is said plainly.
+ * The engine's own message is kept in every case.
  */
-export function adjustErrorForPodman(error: EngineError): EngineError {
-  if (error.status === 500 && /cannot specify 64-byte hexadecimal strings/.test(error.message)) {
-    return new NotFoundError({ status: 404, method: error.method, path: error.path, message: `No such image (Podman: ${error.message})` });
+export function adjustErrorForPodman(error: EngineError, operation: string | undefined, engine: string): EngineError {
+  if (error.status !== 500) return error;
+  const details = { method: error.method, path: error.path };
+  if (/cannot specify 64-byte hexadecimal strings/.test(error.message)) {
+    return new NotFoundError({ ...details, status: 404, message: `No such image (${engine}: ${error.message})` });
+  }
+  if (/container state improper$|please force removal$/.test(error.message)) {
+    return new ConflictError({ ...details, status: 409, message: error.message });
+  }
+  if (operation === 'ImagePrune' && /specifying "dangling" filter more than once/.test(error.message)) {
+    return new UnsupportedOperationError({
+      ...details,
+      status: 500,
+      message: `${engine} cannot prune images that are not dangling (filters.dangling=false) through its Docker-compatible API: ${error.message}`,
+      operation,
+      engine,
+    });
   }
   return error;
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { NotFoundError, UnsupportedOperationError } from '../../src/index.js';
+import { ConflictError, NotFoundError, UnsupportedOperationError } from '../../src/index.js';
 import { Cleanup, TEST_IMAGE, TEST_LABEL, testDocker, testEngine, uniqueName } from '../helpers/engine.js';
 
 const docker = testDocker();
@@ -72,6 +72,16 @@ describe('differences Berth handles', () => {
       assert.match(error.message, /no such container/i);
       return true;
     });
+  });
+
+  test('ContainerDelete of a running container without force is a ConflictError on both engines (Podman says 500)', async () => {
+    await assert.rejects(docker.containers.remove(id), (error: unknown) => {
+      assert.ok(error instanceof ConflictError, `got ${String(error)}`);
+      assert.equal(error.status, 409);
+      assert.match(error.message, /running/);
+      return true;
+    });
+    assert.equal((await docker.containers.inspect(id)).State?.Running, true);
   });
 
   test('ContainerInspect during a slow stop: running on dockerd, stopping on Podman', async () => {

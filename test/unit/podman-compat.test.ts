@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, familiarName, prefixedId } from '../../src/api/podman-compat.js';
-import { NotFoundError, ServerError } from '../../src/errors.js';
+import { ConflictError, NotFoundError, ServerError, UnsupportedOperationError } from '../../src/errors.js';
 
 const hex = '0f775f6208dd3d798b6c08130b7b1b5aac1d0bcb0093042113da4570cf9a7f40';
 
@@ -50,10 +50,26 @@ test('other operations pass through untouched', () => {
 });
 
 test('a 500 for a 64-hex image ID that does not exist becomes NotFoundError', () => {
-  const error = adjustErrorForPodman(new ServerError({ status: 500, method: 'GET', path: `/images/${hex}/json`, message: `normalizing image: normalizing name "${hex}": invalid repository name (${hex}), cannot specify 64-byte hexadecimal strings` }));
+  const error = adjustErrorForPodman(new ServerError({ status: 500, method: 'GET', path: `/images/${hex}/json`, message: `normalizing image: normalizing name "${hex}": invalid repository name (${hex}), cannot specify 64-byte hexadecimal strings` }), 'ImageInspect', 'Podman 4.3.1');
   assert.ok(error instanceof NotFoundError);
   assert.equal(error.status, 404);
-  assert.match(error.message, /^No such image/);
+  assert.match(error.message, /^No such image \(Podman 4\.3\.1: /);
   const other = new ServerError({ status: 500, method: 'GET', path: '/x', message: 'boom' });
-  assert.equal(adjustErrorForPodman(other), other);
+  assert.equal(adjustErrorForPodman(other, 'ImageInspect', 'Podman'), other);
+});
+
+test('state conflicts that Podman answers with 500 become ConflictError (409), as on dockerd', () => {
+  const running = adjustErrorForPodman(new ServerError({ status: 500, method: 'DELETE', path: '/containers/x', message: 'cannot remove container x as it is running - running or paused containers cannot be removed without force: container state improper' }), 'ContainerDelete', 'Podman');
+  assert.ok(running instanceof ConflictError);
+  assert.equal(running.status, 409);
+  assert.match(running.message, /cannot remove container x as it is running/);
+  const tagged = adjustErrorForPodman(new ServerError({ status: 500, method: 'DELETE', path: '/images/x', message: 'unable to delete image "x" by ID with more than one tag ([a b]): please force removal' }), 'ImageDelete', 'Podman');
+  assert.ok(tagged instanceof ConflictError);
+});
+
+test('ImagePrune with dangling=false says that Podman cannot do it', () => {
+  const error = adjustErrorForPodman(new ServerError({ status: 500, method: 'POST', path: '/images/prune', message: 'specifying "dangling" filter more than once with different values is not supported' }), 'ImagePrune', 'Podman 4.3.1');
+  assert.ok(error instanceof UnsupportedOperationError);
+  assert.equal(error.operation, 'ImagePrune');
+  assert.match(error.message, /^Podman 4\.3\.1 cannot prune images that are not dangling/);
 });
