@@ -231,7 +231,8 @@ export class ApiClient {
  * Podman answers a plain-text `Not Found`; a missing object always comes with a message that names it.
  */
 function isMissingRoute(error: EngineError): boolean {
-  return error.status === 404 && /^(404 )?(page )?not found$/i.test(error.message.trim());
+  // Only a body says so: an answer without one (always, to HEAD) gets the status line as its message instead.
+  return error.status === 404 && /^(page )?not found$/i.test(error.message.trim());
 }
 
 /** The engine as its `Server` header names it: `Podman 4.3.1`, `Docker 20.10.24`, else a description. */

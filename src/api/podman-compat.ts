@@ -47,6 +47,8 @@ export function adjustResultForPodman(operation: string, value: unknown): unknow
         ...(item.Deleted !== undefined ? { Deleted: prefixedId(item.Deleted) } : {}),
         ...(item.Untagged !== undefined ? { Untagged: familiarName(item.Untagged) } : {}),
       }));
+    case 'ContainerTop':
+      return mapObject(value, splitTopColumns);
     case 'ImageList':
       return mapArray(value, familiarNames);
     case 'ImageInspect':
@@ -73,6 +75,33 @@ export function familiarName(name: unknown): unknown {
 }
 
 type Item = Record<string, unknown>;
+
+/**
+ * Podman 4.3 runs the image's own `ps` for `top` and hands back its lines unsplit: one title
+ * (`"PID   USER     COMMAND"`) and one string per process (`"1 root     sleep 30"`). dockerd gives one entry per
+ * column. Split them the way dockerd does; the last column (the command) keeps its spaces.
+ */
+function splitTopColumns(item: Item): Item {
+  const { Titles: titles, Processes: processes } = item;
+  if (!Array.isArray(titles) || titles.length !== 1 || typeof titles[0] !== 'string' || !/\S\s+\S/.test(titles[0])) return item;
+  const columns = titles[0].trim().split(/\s+/);
+  const split = (line: string): string[] => {
+    const fields: string[] = [];
+    let rest = line.trim();
+    while (fields.length < columns.length - 1) {
+      const match = /^(\S+)\s*/.exec(rest);
+      if (!match) break;
+      fields.push(match[1]!);
+      rest = rest.slice(match[0].length);
+    }
+    if (rest !== '') fields.push(rest);
+    return fields;
+  };
+  const rows = Array.isArray(processes)
+    ? processes.map((row) => (Array.isArray(row) && row.length === 1 && typeof row[0] === 'string' ? split(row[0]) : row))
+    : processes;
+  return { ...item, Titles: columns, Processes: rows };
+}
 
 function familiarNames(item: Item): Item {
   const names = (list: unknown) => (Array.isArray(list) ? list.map(familiarName) : list);

@@ -73,3 +73,10 @@ test('ImagePrune with dangling=false says that Podman cannot do it', () => {
   assert.equal(error.operation, 'ImagePrune');
   assert.match(error.message, /^Podman 4\.3\.1 cannot prune images that are not dangling/);
 });
+
+test('ContainerTop: Podman\'s unsplit ps lines become columns, the command keeping its spaces', () => {
+  const top = adjustResultForPodman('ContainerTop', { Titles: ['PID   USER     COMMAND'], Processes: [['1 root     sleep 30'], ['16 root     ps']] });
+  assert.deepEqual(top, { Titles: ['PID', 'USER', 'COMMAND'], Processes: [['1', 'root', 'sleep 30'], ['16', 'root', 'ps']] });
+  const docker = { Titles: ['UID', 'PID', 'CMD'], Processes: [['root', '1', 'sleep 30']] };
+  assert.deepEqual(adjustResultForPodman('ContainerTop', docker), docker);
+});
