@@ -67,10 +67,10 @@ export function prefixedId(id: unknown): unknown {
  * Docker's short form of an image name: `docker.io/library/x:1` → `x:1`, `docker.io/me/x` → `me/x`.
  * Podman reports names fully qualified; dockerd reports them as the user wrote them for Docker Hub.
  */
-export function familiarName(name: unknown): unknown {
+export function familiarName<T>(name: T): T {
   if (typeof name !== 'string') return name;
-  if (name.startsWith('docker.io/library/')) return name.slice('docker.io/library/'.length);
-  if (name.startsWith('docker.io/')) return name.slice('docker.io/'.length);
+  if (name.startsWith('docker.io/library/')) return name.slice('docker.io/library/'.length) as T;
+  if (name.startsWith('docker.io/')) return name.slice('docker.io/'.length) as T;
   return name;
 }
 
