@@ -175,6 +175,16 @@ out.push('A known difference is a test marked with `podmanDiffers()`/`onPodman()
 out.push('it runs and is reported as TODO, so it is counted apart and never as a pass.');
 out.push('');
 
+out.push('## What Berth does about Podman\'s differences');
+out.push('');
+out.push('Where Podman (4.3) answers differently and Berth can bridge it, it does (src/api/podman-compat.ts, applied when');
+out.push('`/_ping` names Podman; `docker.ping()` tells which engine answers: `engine: \'docker\' | \'podman\'`):');
+out.push('stats samples get `id`; `top` is split into columns; image IDs get their `sha256:` prefix and image names');
+out.push('Docker\'s short form; `images.list({ digests })` works; an import keeps its tag; `commit` sends a body;');
+out.push('`wait({ condition: \'removed\' })` keeps the exit code of a self-removing container; 500s for state conflicts');
+out.push('become `ConflictError` and a missing image ID `NotFoundError`. What Podman lacks raises');
+out.push('`UnsupportedOperationError` naming the engine and the operation (e.g. `ContainerUpdate`, `BuildPrune`).');
+out.push('');
 out.push('## Known differences');
 out.push('');
 const differing = [];
