@@ -86,7 +86,8 @@ describe('a running container', () => {
 
   it('top lists its processes', async () => {
     const top = await docker.containers.top(id);
-    assert.ok(top.Titles?.includes('PID'), `titles ${top.Titles}`);
+    // dockerd splits busybox ps's columns into titles; Podman passes the header line as one title.
+    assert.match(top.Titles?.join(' ') ?? '', /\bPID\b/);
     assert.ok(top.Processes?.some((process) => process.join(' ').includes('sh -c')), JSON.stringify(top.Processes));
   });
 
@@ -165,7 +166,8 @@ describe('a running container', () => {
 });
 
 describe('remove', () => {
-  it('a running container without force is a ConflictError; with force it goes', async () => {
+  it('a running container without force is a ConflictError; with force it goes', async (t) => {
+    podmanDiffers(t, 'removing a running container without force answers 500 "container state improper", not 409');
     const id = await run('sleep 300');
     const error = await docker.containers.remove(id).then(() => undefined, (caught: unknown) => caught);
     assert.ok(error instanceof ConflictError, String(error));
