@@ -14,3 +14,21 @@ export function validateSignalName(signal: string): void {
     throw new InvalidArgumentError(`Invalid signal "${signal}"`);
   }
 }
+
+/**
+ * Checks the `version` that updates of versioned objects (swarm, nodes, services, secrets, configs, cluster
+ * volumes) need: the object's current `Version.Index`, which the engine compares to avoid lost updates.
+ */
+export function requireVersion(query: { version?: unknown } | undefined): void {
+  if (query?.version === undefined) {
+    throw new InvalidArgumentError('An update needs the object\'s current version (Version.Index, from inspect)');
+  }
+  validateInteger('version', query.version, 0);
+}
+
+/** A log `tail`: a number of lines, or `all`. */
+export function validateTail(tail: unknown): void {
+  if (tail !== undefined && tail !== 'all' && !/^\d+$/.test(String(tail))) {
+    throw new InvalidArgumentError(`Invalid tail "${String(tail)}": a number of lines or "all"`);
+  }
+}

@@ -28,7 +28,7 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** Overrides the client's headers timeout for this request (0: forever). */
   headersTimeout?: number | undefined;
-  /** Send `Connection: Upgrade` / `Upgrade: tcp` (attach, exec start). */
+  /** Send `Connection: Upgrade` and `Upgrade: tcp` (attach, exec start), or the `Upgrade` the headers name. */
   upgrade?: boolean | undefined;
 }
 
@@ -74,7 +74,8 @@ export class HttpClient {
     else if (method === 'POST' || method === 'PUT') headers['Content-Length'] = 0;
     if (request.upgrade) {
       headers['Connection'] = 'Upgrade';
-      headers['Upgrade'] = 'tcp';
+      // `tcp` for attach and exec; a caller may name another protocol (`h2c` for /session).
+      headers['Upgrade'] ??= 'tcp';
     }
     const head = encodeRequestHead({ method, target: request.target, headers });
     const exchange = {
