@@ -46,7 +46,8 @@ export class System {
   /**
    * Opens an interactive session (BuildKit's gRPC-over-HTTP/2 channel for file sync and secrets during a
    * build): `POST /session` upgraded to `h2c`; resolves with the raw byte stream once the engine answers
-   * 101. The caller speaks HTTP/2 on it and closes it. Deprecated by the engine since API 1.53 (BuildKit
+   * 101. The caller speaks HTTP/2 on it and closes it. The stream is handed back paused: read it with
+   * `for await`, `pipe`, or `resume()` once a `data` listener is attached. Deprecated by the engine since API 1.53 (BuildKit
    * sessions now go through gRPC on `/grpc`), but still answered.
    */
   async session(options: SessionOptions): Promise<Duplex> {
