@@ -1,10 +1,12 @@
 import { InvalidArgumentError } from '../errors.js';
 import type {
-  ConfigCreateBody, ConfigCreateResponse, ConfigInspectResponse, ConfigListQuery, ConfigListResponse, ConfigUpdateBody, ConfigUpdateQuery,
+  ConfigInspectResponse, ConfigListQuery, ConfigListResponse, ConfigUpdateBody, ConfigUpdateQuery,
 } from '../generated/operations.js';
+import type { ConfigSpec } from '../generated/models.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { route } from './route.js';
 import { requireVersion } from './validate.js';
+import type { CreatedObject } from './secrets.js';
 
 /**
  * The Config operations of the Engine API (swarm managers only). `Data` is sent base64-encoded; inspect returns it, still in base64.
@@ -26,7 +28,7 @@ export class Configs {
   }
 
   /** Creates a config; resolves with its `ID`. */
-  create(body: ConfigCreateBody, options?: CallOptions): Promise<ConfigCreateResponse> {
+  create(body: ConfigSpec, options?: CallOptions): Promise<CreatedObject> {
     if (!body?.Name) throw new InvalidArgumentError('configs.create() needs a Name');
     return this.#api.json({ operation: 'ConfigCreate', method: 'POST', path: '/configs/create', body, options });
   }

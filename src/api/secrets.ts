@@ -1,10 +1,20 @@
 import { InvalidArgumentError } from '../errors.js';
 import type {
-  SecretCreateBody, SecretCreateResponse, SecretInspectResponse, SecretListQuery, SecretListResponse, SecretUpdateBody, SecretUpdateQuery,
+  SecretInspectResponse, SecretListQuery, SecretListResponse, SecretUpdateBody, SecretUpdateQuery,
 } from '../generated/operations.js';
+import type { SecretSpec } from '../generated/models.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { route } from './route.js';
 import { requireVersion } from './validate.js';
+
+/**
+ * What creating a secret or config answers. The spec names the field `Id` (`IDResponse`), but dockerd
+ * sends `ID`, as its own Go type says.
+ */
+export interface CreatedObject {
+  /** The new object's ID. */
+  ID: string;
+}
 
 /**
  * The Secret operations of the Engine API (swarm managers only). `Data` is sent base64-encoded; the engine never returns it.
@@ -26,7 +36,7 @@ export class Secrets {
   }
 
   /** Creates a secret; resolves with its `ID`. */
-  create(body: SecretCreateBody, options?: CallOptions): Promise<SecretCreateResponse> {
+  create(body: SecretSpec, options?: CallOptions): Promise<CreatedObject> {
     if (!body?.Name) throw new InvalidArgumentError('secrets.create() needs a Name');
     return this.#api.json({ operation: 'SecretCreate', method: 'POST', path: '/secrets/create', body, options });
   }

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../errors.js';
-import type { AuthConfig } from '../generated/models.js';
+import type { AuthConfig, Service, ServiceSpec } from '../generated/models.js';
 import type {
-  ServiceCreateBody, ServiceCreateResponse, ServiceInspectQuery, ServiceInspectResponse, ServiceListQuery,
-  ServiceListResponse, ServiceLogsQuery, ServiceUpdateBody, ServiceUpdateQuery, ServiceUpdateResponse,
+  ServiceCreateResponse, ServiceInspectQuery, ServiceListQuery, ServiceLogsQuery, ServiceUpdateQuery,
+  ServiceUpdateResponse,
 } from '../generated/operations.js';
 import type { OutputFrame } from '../stream/frames.js';
 import type { ApiClient, CallOptions } from './api-client.js';
@@ -19,6 +19,12 @@ export interface ServiceWriteOptions extends CallOptions {
    */
   auth?: AuthConfig | undefined;
 }
+
+/**
+ * A service as the engine reports it. `PreviousSpec` (the spec before the last update, what a rollback
+ * returns to) is sent by dockerd but missing from the spec's `Service` model.
+ */
+export type ServiceInfo = Service & { PreviousSpec?: ServiceSpec };
 
 /**
  * The Service operations of the Engine API (swarm managers only). Every ID may also be a name.
@@ -40,19 +46,19 @@ export class Services {
   }
 
   /** Lists services (`filters`: `id`, `label`, `mode`, `name`; `status` adds running/desired task counts). */
-  list(query: ServiceListQuery = {}, options?: CallOptions): Promise<ServiceListResponse> {
+  list(query: ServiceListQuery = {}, options?: CallOptions): Promise<ServiceInfo[]> {
     return this.#api.json({ operation: 'ServiceList', method: 'GET', path: '/services', query, options });
   }
 
   /** Creates a service; resolves with its `ID` (and the engine's `Warnings`, if any). */
-  create(body: ServiceCreateBody, options?: ServiceWriteOptions): Promise<ServiceCreateResponse> {
+  create(body: ServiceSpec, options?: ServiceWriteOptions): Promise<ServiceCreateResponse> {
     if (!body?.TaskTemplate) throw new InvalidArgumentError('services.create() needs a TaskTemplate');
     const { auth, ...callOptions } = options ?? {};
     return this.#api.json({ operation: 'ServiceCreate', method: 'POST', path: '/services/create', body, headers: registryAuthHeader(auth), options: callOptions });
   }
 
   /** A service's spec, version, endpoint and update status (`insertDefaults` fills in the engine's defaults). */
-  inspect(id: string, query: ServiceInspectQuery = {}, options?: CallOptions): Promise<ServiceInspectResponse> {
+  inspect(id: string, query: ServiceInspectQuery = {}, options?: CallOptions): Promise<ServiceInfo> {
     return this.#api.json({ operation: 'ServiceInspect', method: 'GET', path: route`/services/${id}`, query, options });
   }
 
@@ -61,7 +67,7 @@ export class Services {
    * from {@link Services.inspect}, changed. `rollback: 'previous'` goes back to the previous spec (the
    * body is then ignored by the engine, but must still be sent).
    */
-  update(id: string, body: ServiceUpdateBody, query: ServiceUpdateQuery, options?: ServiceWriteOptions): Promise<ServiceUpdateResponse> {
+  update(id: string, body: ServiceSpec, query: ServiceUpdateQuery, options?: ServiceWriteOptions): Promise<ServiceUpdateResponse> {
     const path = route`/services/${id}/update`;
     requireVersion(query);
     const { auth, ...callOptions } = options ?? {};
