@@ -53,6 +53,11 @@ if [[ $engines == *,docker,* ]]; then
   fi
   # TLS certificates and an sshd in front of that engine, for the remote-endpoint tests.
   bash scripts/remote-engines.sh start >/dev/null
+  # The swarm and plugin tests get a second private dockerd of their own (scripts/swarm-engine.sh).
+  if [ -z "${BERTH_TEST_SWARM_HOST:-}" ] && printf '%s\n' "${files[@]}" | grep -qE 'swarm|plugins'; then
+    line=$(bash scripts/swarm-engine.sh start | tail -n 1)
+    export BERTH_TEST_SWARM_HOST=${line#DOCKER_HOST=}
+  fi
   run_suite docker "$BERTH_TEST_DOCKER_HOST" "${files[@]}" || status=1
   ran+=docker,
 fi

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, StreamError } from '../errors.js';
 import type { AuthConfig, CreateImageInfo } from '../generated/models.js';
 import type {
-  GetPluginPrivilegesResponse, PluginCreateQuery, PluginDeleteQuery, PluginDeleteResponse, PluginDisableQuery,
+  GetPluginPrivilegesResponse, PluginCreateQuery, PluginDeleteQuery, PluginDisableQuery,
   PluginEnableQuery, PluginInspectResponse, PluginListQuery, PluginListResponse, PluginPullBody, PluginPullQuery,
   PluginSetBody, PluginUpgradeBody, PluginUpgradeQuery,
 } from '../generated/operations.js';
@@ -36,7 +36,7 @@ export class Plugins {
     this.#api = api;
   }
 
-  /** Lists installed plugins (`filters`: `capability`, `enable`). */
+  /** Lists installed plugins (`filters`: `capability`, and `enabled` — which the spec misspells `enable`). */
   list(query: PluginListQuery = {}, options?: CallOptions): Promise<PluginListResponse> {
     return this.#api.json({ operation: 'PluginList', method: 'GET', path: '/plugins', query, options });
   }
@@ -67,9 +67,12 @@ export class Plugins {
     return this.#api.json({ operation: 'PluginInspect', method: 'GET', path: route`/plugins/${name}/json`, options });
   }
 
-  /** Removes a plugin (`force` disables it first); resolves with what was removed. */
-  remove(name: string, query: PluginDeleteQuery = {}, options?: CallOptions): Promise<PluginDeleteResponse> {
-    return this.#api.json({ operation: 'PluginDelete', method: 'DELETE', path: route`/plugins/${name}`, query, options });
+  /**
+   * Removes a plugin (`force`: even if it is enabled). The spec promises the removed plugin in the answer,
+   * but dockerd sends an empty body, so there is nothing to resolve with.
+   */
+  async remove(name: string, query: PluginDeleteQuery = {}, options?: CallOptions): Promise<void> {
+    await this.#api.empty({ operation: 'PluginDelete', method: 'DELETE', path: route`/plugins/${name}`, query, options });
   }
 
   /** Enables a plugin (`timeout`: seconds the engine waits for the plugin to start). */
