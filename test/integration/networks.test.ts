@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ConflictError, NotFoundError, UnavailableError, type Docker } from '../../src/index.js';
-import { Cleanup, TEST_IMAGE, TEST_LABEL, collectOutput, testDocker, uniqueName } from '../helpers/engine.js';
+import { ConflictError, NotFoundError, UnavailableError, UnsupportedOperationError, type Docker } from '../../src/index.js';
+import { Cleanup, TEST_IMAGE, TEST_LABEL, collectOutput, testDocker, testEngine, uniqueName } from '../helpers/engine.js';
 
 describe('networks', () => {
   let docker: Docker;
@@ -50,7 +50,7 @@ describe('networks', () => {
     const name = uniqueName('net-a');
     const id = await network({ Name: name, Labels: labels });
     const serverName = uniqueName('srv');
-    await server(serverName, name);
+    const serverId = await server(serverName, name);
 
     const reached = await runOn(name, ['ping', '-c1', '-W', '3', serverName]);
     assert.equal(reached.code, 0, reached.output);
@@ -64,7 +64,7 @@ describe('networks', () => {
     assert.equal(inspected.Name, name);
     assert.equal(inspected.Driver, 'bridge');
     assert.deepEqual(inspected.Labels, labels);
-    assert.equal(Object.keys(inspected.Containers ?? {}).length, 1, 'the server is attached (the clients have exited)');
+    assert.equal(inspected.Containers?.[serverId]?.Name, serverName, 'the server is attached');
   });
 
   it('connects a running container with an alias and a fixed address, and disconnects it', async () => {
@@ -122,7 +122,15 @@ describe('swarm calls on an engine that is not in a swarm', () => {
   after(() => docker.close());
 
   it('fail with UnavailableError (503) and the engine\'s message', async () => {
-    for (const call of [() => docker.nodes.list(), () => docker.services.list(), () => docker.swarm.inspect(), () => docker.secrets.list()]) {
+    const secretsList = () => docker.secrets.list();
+    for (const call of [() => docker.nodes.list(), () => docker.services.list(), () => docker.swarm.inspect(), secretsList]) {
+      if (testEngine() === 'podman') {
+        // Podman has no swarm: the routes are 404s, which Berth reports as unsupported. (It has secrets of
+        // its own, so /secrets answers there.)
+        if (call === secretsList) continue;
+        await assert.rejects(call(), UnsupportedOperationError);
+        continue;
+      }
       await assert.rejects(call(), (error: unknown) => {
         assert.ok(error instanceof UnavailableError, String(error));
         assert.equal(error.status, 503);

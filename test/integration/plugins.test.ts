@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConflictError, NotFoundError, type Docker } from '../../src/index.js';
-import { uniqueName } from '../helpers/engine.js';
+import { dockerdOnly, uniqueName } from '../helpers/engine.js';
 import { swarmDocker } from '../helpers/swarm-engine.js';
 
 const SOCKET = 'berth.sock';
@@ -42,7 +42,7 @@ function pluginTar(): Buffer {
   }
 }
 
-describe('plugins (own engine)', () => {
+describe('plugins (own engine)', { skip: dockerdOnly('the plugin tests run on the private swarm dockerd (scripts/swarm-engine.sh), whatever the engine under test') }, () => {
   let docker: Docker;
   let listener: Server | undefined;
   const name = `${uniqueName('plugin')}:latest`;

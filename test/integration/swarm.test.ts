@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BadRequestError, ConflictError, EngineError, NotFoundError, UnavailableError, type Docker, type ServiceSpec } from '../../src/index.js';
-import { TEST_IMAGE, TEST_LABEL, collectOutput, uniqueName } from '../helpers/engine.js';
+import { TEST_IMAGE, TEST_LABEL, collectOutput, dockerdOnly, uniqueName } from '../helpers/engine.js';
 import { swarmDocker, waitFor } from '../helpers/swarm-engine.js';
 
 const SECOND = 1_000_000_000; // swarm durations are in nanoseconds
 
-describe('swarm (own engine)', () => {
+describe('swarm (own engine)', { skip: dockerdOnly('the swarm tests run on the private swarm dockerd (scripts/swarm-engine.sh), whatever the engine under test') }, () => {
   let docker: Docker;
   const run = uniqueName('swarm');
   const labels = { [TEST_LABEL]: run };

@@ -53,7 +53,7 @@ describe('volumes', () => {
     await docker.volumes.create({ Name: name, Labels: labels });
     const { Id } = await cleanup.container(docker.containers.create(
       { Image: TEST_IMAGE, Cmd: ['true'], Labels: labels, HostConfig: { Binds: [`${name}:/data`] } }));
-    await assert.rejects(docker.volumes.remove(name), (error: unknown) => error instanceof ConflictError && /in use/.test(error.message));
+    await assert.rejects(docker.volumes.remove(name), (error: unknown) => error instanceof ConflictError && /in use|being used/.test(error.message));
     await docker.containers.remove(Id);
     await docker.volumes.remove(name);
     await assert.rejects(docker.volumes.inspect(name), NotFoundError);
