@@ -1,0 +1,170 @@
+/**
+ * `create` and `run`. An attached `run` starts the container, streams its logs (following) to our stdout
+ * and stderr, then waits for its exit code and exits with it. Interactive attach (stdin, TTY) belongs to
+ * the attach work; `-i` and `-t` are passed into the configuration already.
+ */
+import { readFileSync } from 'node:fs';
+import type { Docker } from '../../src/index.js';
+import { jsonLines } from '../../src/stream/json-lines.js';
+import { type FlagSpec, type ParsedArgs } from '../args.js';
+import { write, writeLine, type CliContext, type Command } from '../command.js';
+import { CliError, errorMessage, isNotFoundError } from '../errors.js';
+import { buildCreateRequest, CREATE_FLAGS, type CreateRequest } from './run-options.js';
+
+const RUN_FLAGS: FlagSpec[] = [
+  { name: 'detach', short: 'd', type: 'boolean', description: 'Run container in background and print container ID' },
+  { name: 'sig-proxy', type: 'boolean', description: 'Proxy received signals to the process', defaultText: 'true' },
+  ...CREATE_FLAGS,
+];
+
+/** `berth create [OPTIONS] IMAGE [COMMAND] [ARG...]`: prints the new container's ID. */
+export const create: Command = {
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  description: 'Create a new container',
+  flags: CREATE_FLAGS,
+  interspersed: false,
+  minArgs: 1,
+  async run(context, args) {
+    const request = withEnvFiles(buildCreateRequest(args, context.env, { attach: false, autoRemove: args.bool('rm') }), args);
+    const id = await createContainer(context, request);
+    await writeLine(context.stdout, id);
+    return 0;
+  },
+};
+
+/** `berth run [OPTIONS] IMAGE [COMMAND] [ARG...]`. */
+export const run: Command = {
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  description: 'Create and run a new container from an image',
+  flags: RUN_FLAGS,
+  interspersed: false,
+  minArgs: 1,
+  async run(context, args) {
+    try {
+      return await runContainer(context, args);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      // The Docker CLI's words for a failed `run`, and its exit codes: 125 for a failure of run itself,
+      // 126 when the command cannot be invoked, 127 when it is not found.
+      const message = errorMessage(error);
+      throw new CliError(`berth: ${message}\n\nRun '${context.commandPath} --help' for more information`, runFailureCode(message));
+    }
+  },
+};
+
+async function runContainer(context: CliContext, args: ParsedArgs): Promise<number> {
+  const detach = args.bool('detach');
+  const remove = args.bool('rm');
+  // Attached, `--rm` is done here after the exit code is read rather than by the engine (AutoRemove): the
+  // engine would remove the container as soon as it exits, possibly before the logs were read.
+  const request = withEnvFiles(buildCreateRequest(args, context.env, { attach: !detach, autoRemove: remove && detach }), args);
+  const docker = context.docker();
+  const id = await createContainer(context, request);
+  if (detach) {
+    await docker.containers.start(id);
+    await writeLine(context.stdout, id);
+    return 0;
+  }
+  try {
+    await docker.containers.start(id);
+  } catch (error) {
+    if (remove) await docker.containers.remove(id, { force: true, v: true }).catch(() => undefined);
+    throw error;
+  }
+  const stopProxy = args.has('sig-proxy') && !args.bool('sig-proxy') ? () => undefined : proxySignals(docker, id);
+  try {
+    // Logs from the start, following: nothing the container wrote before this request is lost, and the
+    // stream ends when the container stops.
+    for await (const frame of docker.containers.logs(id, { stdout: true, stderr: true, follow: true })) {
+      await write(frame.stream === 'stderr' ? context.stderr : context.stdout, frame.data);
+    }
+    const { StatusCode, Error: waitError } = await docker.containers.wait(id);
+    if (waitError?.Message) throw new Error(waitError.Message);
+    return StatusCode;
+  } finally {
+    stopProxy();
+    if (remove) await docker.containers.remove(id, { force: true, v: true }).catch(() => undefined);
+  }
+}
+
+/** Forwards SIGINT, SIGTERM and SIGHUP to the container while attached (the Docker CLI's `--sig-proxy`). */
+function proxySignals(docker: Docker, id: string): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const handlers = signals.map((signal) => {
+    const handler = () => { docker.containers.kill(id, { signal }).catch(() => undefined); };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => { for (const [signal, handler] of handlers) process.off(signal, handler); };
+}
+
+function runFailureCode(message: string): number {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127;
+  if (/permission denied/i.test(message)) return 126;
+  return 125;
+}
+
+/** Creates the container; when the image is missing, pulls it first, as the Docker CLI does. */
+async function createContainer(context: CliContext, request: CreateRequest): Promise<string> {
+  const docker = context.docker();
+  const query = { name: request.name, platform: request.platform };
+  let created;
+  try {
+    created = await docker.containers.create(request.body, query);
+  } catch (error) {
+    const image = request.body.Image ?? '';
+    if (!isNotFoundError(error) || !/no such image/i.test((error as Error).message)) throw error;
+    await writeLine(context.stderr, `Unable to find image '${withDefaultTag(image)}' locally`);
+    await pullImage(docker, context, image);
+    created = await docker.containers.create(request.body, query);
+  }
+  for (const warning of created.Warnings ?? []) await writeLine(context.stderr, `WARNING: ${warning}`);
+  return created.Id;
+}
+
+function withDefaultTag(image: string): string {
+  if (image.includes('@')) return image;
+  const lastSlash = image.lastIndexOf('/');
+  return image.slice(lastSlash + 1).includes(':') ? image : `${image}:latest`;
+}
+
+/** Pulls an image, printing the engine's status lines (without progress bars) to stderr. */
+async function pullImage(docker: Docker, context: CliContext, image: string): Promise<void> {
+  let fromImage = image;
+  let tag: string | undefined;
+  if (!image.includes('@')) {
+    const full = withDefaultTag(image);
+    const colon = full.lastIndexOf(':');
+    fromImage = full.slice(0, colon);
+    tag = full.slice(colon + 1);
+  }
+  const response = await docker.requestRaw('POST', '/images/create', { query: { fromImage, tag }, timeout: 0 });
+  type PullLine = { status?: string; id?: string; progressDetail?: { current?: number }; error?: string; errorDetail?: { message?: string } };
+  for await (const line of jsonLines<PullLine>(response)) {
+    if (line.error || line.errorDetail) throw new CliError(line.errorDetail?.message ?? line.error ?? 'pull failed', 125);
+    if (!line.status || line.progressDetail?.current !== undefined) continue;
+    await writeLine(context.stderr, line.id ? `${line.id}: ${line.status}` : line.status);
+  }
+}
+
+/** Adds the variables of `--env-file` files (lines `NAME=value` or `NAME`; `#` comments) before `-e` ones. */
+function withEnvFiles(request: CreateRequest, args: ParsedArgs): CreateRequest {
+  const files = args.list('env-file');
+  if (!files.length) return request;
+  const fromFiles: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`berth: open ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`, 125);
+    }
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.trimStart();
+      if (!line || line.startsWith('#')) continue;
+      if (line.includes('=')) fromFiles.push(line);
+      else if (process.env[line] !== undefined) fromFiles.push(`${line}=${process.env[line]}`);
+    }
+  }
+  return { ...request, body: { ...request.body, Env: [...fromFiles, ...(request.body.Env ?? [])] } };
+}
