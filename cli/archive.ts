@@ -11,7 +11,7 @@ import { lstat, mkdir, readdir, readlink, rm, symlink, link, chmod, utimes } fro
 import { join, posix, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { extract as createExtract, pack as createPack } from 'tar-stream';
+import { extract as createExtract, pack as createPack, type Header } from 'tar-stream';
 
 /** Bytes and entries an archive carried, for the "Successfully copied" line. */
 export interface CopyTotals {
@@ -25,33 +25,26 @@ export interface CopyTotals {
  */
 export function packPath(source: string, rootName: string, totals: CopyTotals): AsyncIterable<Uint8Array> {
   const pack = createPack();
+  const addEntry = (header: Partial<Header> & { name: string }, body?: NodeJS.ReadableStream): Promise<void> => new Promise((resolveEntry, reject) => {
+    const entry = pack.entry(header, (error) => (error ? reject(error) : resolveEntry()));
+    if (body) body.on('error', reject).pipe(entry);
+  });
   const add = async (path: string, name: string): Promise<void> => {
     const stat = await lstat(path);
     const base = { name, mode: stat.mode & 0o7777, mtime: stat.mtime, uid: 0, gid: 0 };
     if (stat.isDirectory()) {
-      await entryDone(pack.entry({ ...base, type: 'directory' }));
+      await addEntry({ ...base, type: 'directory' });
       for (const child of (await readdir(path)).sort()) await add(join(path, child), posix.join(name, child));
     } else if (stat.isSymbolicLink()) {
-      await entryDone(pack.entry({ ...base, type: 'symlink', linkname: await readlink(path) }));
+      await addEntry({ ...base, type: 'symlink', linkname: await readlink(path) });
     } else if (stat.isFile()) {
-      const entry = pack.entry({ ...base, type: 'file', size: stat.size });
-      const done = entryDone(entry);
-      await pipeline(createReadStream(path), entry);
-      await done;
+      await addEntry({ ...base, type: 'file', size: stat.size }, createReadStream(path));
       totals.bytes += stat.size;
     }
     // Sockets, FIFOs and devices are skipped: they cannot be copied as content.
   };
   add(source, rootName).then(() => pack.finalize(), (error: unknown) => pack.destroy(error as Error));
   return pack as unknown as AsyncIterable<Uint8Array>;
-}
-
-function entryDone(entry: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolveDone, reject) => {
-    entry.once('finish', () => resolveDone());
-    entry.once('close', () => resolveDone());
-    entry.once('error', reject);
-  });
 }
 
 /**
@@ -65,7 +58,7 @@ export async function extractTar(tar: AsyncIterable<Uint8Array>, target: (name: 
   try {
     for await (const entry of extract) {
       const { header } = entry;
-      const name = header.name.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+      const name = header.name === '.' ? '' : header.name.replace(/^\.?\/+/, '').replace(/\/+$/, '');
       if (name.split('/').includes('..')) throw new Error(`refusing to extract "${header.name}": it leaves the destination`);
       const path = target(name);
       if (path === undefined) {

@@ -92,8 +92,10 @@ async function copyFromContainer(context: CliContext, docker: Docker, container:
   }
   // Entries are named from the source's base name (`passwd`, `tmp/x`); that first part becomes `base`.
   await extractTar(tar, (name) => {
+    // dockerd names a `dir/.` source's entries `./a`, `./b` (root name "."), which arrive here as `a`, `b`.
+    if (rootName === '.') return name === '' ? base : join(base, name);
     const [first, ...rest] = name.split('/');
-    if (first !== rootName && first !== '.' && first !== '') return undefined;
+    if (first !== rootName) return undefined;
     return rest.length ? join(base, ...rest) : base;
   }, totals);
 }
