@@ -64,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = await entry.load();
   const commandPath = `berth ${name}`;
-  const flags = command.flags.some((flag) => flag.name === 'help') ? command.flags : [...command.flags, HELP_FLAG];
+  // `-h` means help too, except where a command uses it for something else (`run -h HOSTNAME`).
+  const helpFlag = command.flags.some((flag) => flag.short === 'h') ? HELP_FLAG : { ...HELP_FLAG, short: 'h' };
+  const flags = command.flags.some((flag) => flag.name === 'help') ? command.flags : [...command.flags, helpFlag];
   const usageTail = `\n\nUsage:  ${commandPath} ${command.usage}\n\nRun '${commandPath} --help' for more information\n`;
   let args;
   try {
@@ -91,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
     docker: () => (docker ??= Docker.fromEnv(host ? { ...process.env, DOCKER_HOST: host } : process.env)),
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: touching process.stdin opens a handle, which only cp and prune need.
+    get stdin() { return process.stdin; },
     commandPath,
     env: process.env,
   };

@@ -2,7 +2,7 @@
  * Runs the built `berth` CLI as a child process against the test engine, as a user would, and captures
  * stdout and stderr apart.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testHost } from './engine.js';
 
@@ -30,6 +30,8 @@ export interface RunCliOptions {
   /** Leave out `-H <test host>` (to test `-H` itself or the environment). */
   noHost?: boolean;
   cwd?: string;
+  /** Called with the stdout so far whenever more arrives (to signal the child once it is ready). */
+  onStdout?: (stdout: string, child: ChildProcess) => void;
 }
 
 /** Runs `berth -H <test host> ...args` and resolves when it exits. */
@@ -43,7 +45,10 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      options.onStdout?.(Buffer.concat(out).toString('utf8'), child);
+    });
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout ?? 60_000);
     child.on('error', (error) => { clearTimeout(timer); reject(error); });

@@ -82,6 +82,23 @@ describe('berth run', () => {
     assert.match(result.stderr, /executable file not found/);
   });
 
+  test('attached run forwards SIGTERM to the container and removes it with --rm', async () => {
+    const name = containerName('sigproxy');
+    let signalled = false;
+    const script = 'trap "echo got TERM; exit 5" TERM; echo ready; while true; do sleep 0.1; done';
+    const result = await runCli(['run', '--rm', '--name', name, '-l', label, TEST_IMAGE, 'sh', '-c', script], {
+      onStdout: (stdout, child) => {
+        if (!signalled && stdout.includes('ready')) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    assert.equal(result.stdout, 'ready\ngot TERM\n');
+    assert.equal(result.code, 5);
+    assert.deepEqual(await docker.containers.list({ all: true, filters: { name: [name] } }), []);
+  });
+
   test('run -d applies name, env, label, workdir, user, entrypoint and published ports', async () => {
     const name = containerName('rund');
     const result = await runCli([

@@ -76,6 +76,29 @@ describe('berth logs', () => {
   });
 });
 
+describe('berth run with volumes and networks', () => {
+  test('-v binds a host directory, --network picks the network, -e reaches the process', async () => {
+    const shared = join(workDir, 'shared');
+    await mkdir(shared, { recursive: true });
+    await writeFile(join(shared, 'greeting.txt'), 'from the host\n');
+    const result = await runCli(['run', '--rm', '-l', label, '-v', `${shared}:/data:ro`, '--network', 'none', '-e', 'WHO=berth', TEST_IMAGE,
+      'sh', '-c', 'cat /data/greeting.txt; echo $WHO; ls /sys/class/net']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'from the host\nberth\nlo\n');
+  });
+
+  test('-v with only a container path makes an anonymous volume', async () => {
+    const name = cleanup.trackContainer(uniqueName('anonvol'));
+    const result = await runCli(['create', '--name', name, '-l', label, '-v', '/scratch', TEST_IMAGE]);
+    assert.equal(result.code, 0, result.stderr);
+    const info = await docker.containers.inspect(name);
+    assert.equal(info.Mounts?.[0]?.Type, 'volume');
+    assert.equal(info.Mounts?.[0]?.Destination, '/scratch');
+    const removed = await runCli(['rm', '-v', name]);
+    assert.equal(removed.code, 0, removed.stderr);
+  });
+});
+
 describe('berth cp and export', () => {
   test('cp round-trips a file\'s content both ways', async () => {
     const name = await runDetached('cp', ['sleep', '600']);
