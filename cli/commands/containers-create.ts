@@ -4,7 +4,7 @@
  * the attach work; `-i` and `-t` are passed into the configuration already.
  */
 import { readFileSync } from 'node:fs';
-import type { Docker } from '../../src/index.js';
+import { StreamError, type Docker } from '../../src/index.js';
 import { jsonLines } from '../../src/stream/json-lines.js';
 import { type FlagSpec, type ParsedArgs } from '../args.js';
 import { write, writeLine, type CliContext, type Command } from '../command.js';
@@ -141,7 +141,8 @@ async function pullImage(docker: Docker, context: CliContext, image: string): Pr
   const response = await docker.requestRaw('POST', '/images/create', { query: { fromImage, tag }, timeout: 0 });
   type PullLine = { status?: string; id?: string; progressDetail?: { current?: number }; error?: string; errorDetail?: { message?: string } };
   for await (const line of jsonLines<PullLine>(response)) {
-    if (line.error || line.errorDetail) throw new CliError(line.errorDetail?.message ?? line.error ?? 'pull failed', 125);
+    // Podman reports a failed pull inside the stream (dockerd answers with an HTTP error before it).
+    if (line.error || line.errorDetail) throw new StreamError(line.errorDetail?.message ?? line.error ?? 'pull failed');
     if (!line.status || line.progressDetail?.current !== undefined) continue;
     await writeLine(context.stderr, line.id ? `${line.id}: ${line.status}` : line.status);
   }

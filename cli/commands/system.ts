@@ -66,7 +66,16 @@ export const version: Command = {
       ];
       if (server) {
         lines.push('', server.Platform?.Name ? `Server: ${server.Platform.Name}` : 'Server:');
-        for (const component of server.Components ?? []) {
+        // Engines that name no "Engine" component (Podman) get one from the top-level fields, as docker shows it.
+        const components = [...(server.Components ?? [])];
+        if (!components.some((component) => component.Name === 'Engine')) {
+          components.push({
+            Name: 'Engine', Version: server.Version ?? '',
+            Details: { ApiVersion: server.ApiVersion, MinAPIVersion: server.MinAPIVersion, GoVersion: server.GoVersion, GitCommit: server.GitCommit,
+              BuildTime: server.BuildTime, Os: server.Os, Arch: server.Arch, Experimental: String(server.Experimental ?? false) },
+          });
+        }
+        for (const component of components) {
           const details = (component.Details ?? {}) as Record<string, unknown>;
           lines.push(` ${component.Name}:`);
           if (component.Name === 'Engine') {
@@ -223,6 +232,8 @@ export interface DiskUsageRow {
 }
 
 function reclaimable(reclaim: number, total: number, withPercent = true): string {
+  // Podman reports LayersSize 0 with images of non-zero size: never show a negative amount.
+  if (reclaim < 0) reclaim = 0;
   return withPercent && total > 0 ? `${humanSize(reclaim)} (${Math.floor((reclaim * 100) / total)}%)` : humanSize(reclaim);
 }
 

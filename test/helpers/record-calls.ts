@@ -24,7 +24,10 @@ const isCli = basename(script) === 'main.js' && script.includes('/cli/');
 /** `berth image ls --all x` → `image ls`: the words before the first flag, at most two (never values). */
 function cliCommand(args: readonly string[]): string {
   const words: string[] = [];
-  for (const arg of args) {
+  // Global flags come first (`berth -H unix:///x.sock ps`): skip them and their values.
+  let start = 0;
+  while (start < args.length && /^(-H|--host|-c|--context|-l|--log-level)$/.test(args[start]!)) start += 2;
+  for (const arg of args.slice(start)) {
     if (arg.startsWith('-') || !/^[a-z][a-z-]*$/.test(arg) || words.length === 2) break;
     words.push(arg);
   }

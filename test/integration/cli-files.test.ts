@@ -47,7 +47,7 @@ describe('berth logs', () => {
     const tail = await runCli(['logs', '--tail', '2', name]);
     assert.equal(tail.stdout, 'line3\nline4\n');
     const stamped = await runCli(['logs', '-t', '--tail=1', name]);
-    assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line4\n$/);
+    assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z line4\n$/);
     const recent = await runCli(['logs', '--since', '10m', name]);
     assert.equal(recent.stdout, 'line1\nline2\nline3\nline4\n');
     const future = await runCli(['logs', '--since', String(Math.floor(Date.now() / 1000) + 3600), name]);
@@ -72,7 +72,7 @@ describe('berth logs', () => {
   test('logs of a missing container exits 1', async () => {
     const result = await runCli(['logs', 'berth-no-such-container']);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /No such container: berth-no-such-container/);
+    assert.match(result.stderr, /^Error response from daemon: .*no such container/i);
   });
 });
 
@@ -144,7 +144,7 @@ describe('berth cp and export', () => {
     assert.equal(tar.stdoutBytes.subarray(0, 6).toString('latin1'), 'passwd');
     const missing = await runCli(['cp', `${name}:/berth-no-such-file`, join(workDir, 'x')]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^Error response from daemon: Could not find the file \/berth-no-such-file in container/);
+    assert.match(missing.stderr, /^Error response from daemon: (Could not find the file \/berth-no-such-file in container|.*no such file or directory)/);
     const noLocal = await runCli(['cp', join(workDir, 'berth-no-such-file'), `${name}:/tmp`]);
     assert.equal(noLocal.code, 1);
     assert.match(noLocal.stderr, /no such file or directory/);

@@ -9,7 +9,7 @@ describe('berth system commands', () => {
     const result = await runCli(['version']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Client:\n Version: +\d+\.\d+\.\d+\n API version: +1\.\d+/);
-    assert.match(result.stdout, /\nServer:.*\n Engine:\n {2}Version: +\S+\n {2}API version: +1\.\d+ \(minimum version 1\.\d+\)\n/);
+    assert.match(result.stdout, /\nServer:.*\n(.*\n)* Engine:\n {2}Version: +\S+\n {2}API version: +1\.\d+ \(minimum version 1\.\d+\)\n/);
     const json = await runCli(['version', '--format', 'json']);
     const parsed = JSON.parse(json.stdout) as { Server: { ApiVersion: string } };
     assert.match(parsed.Server.ApiVersion, /^1\.\d+$/);
