@@ -105,12 +105,17 @@ export class Connection {
       this.#onFailure = reject;
       this.#parser = new ResponseParser(this.#sink, exchange.method);
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (headersTimeout > 0) {
-        timer = setTimeout(() => {
-          this.#fail(new TimeoutError(`No response from the Docker daemon at ${this.#endpoint} within ${headersTimeout} ms`));
-        }, headersTimeout);
-      }
-      this.#writeRequest(exchange).catch((error: unknown) => this.#fail(error));
+      this.#requestWritten = false;
+      this.#writeRequest(exchange).then(() => {
+        this.#requestWritten = true;
+        // The head timeout measures the engine, so it starts once the request is sent: a large upload over a
+        // slow link (a build context, an image load) is not a silent engine.
+        if (headersTimeout > 0 && this.#onHead !== undefined && this.#onFailure === reject) {
+          timer = setTimeout(() => {
+            this.#fail(new TimeoutError(`No response from the Docker daemon at ${this.#endpoint} within ${headersTimeout} ms`));
+          }, headersTimeout);
+        }
+      }, (error: unknown) => this.#fail(error));
     });
   }
 
@@ -157,12 +162,16 @@ export class Connection {
       }
       this.#finishExchange();
       response.endBody();
-      if (this.#keepAlive && rest.length === 0 && !this.#closed) this.#owner.release(this);
+      // An engine may answer (an error, typically) before the request body is all sent; the rest of that body
+      // is still on its way, so the next request cannot follow it on this connection.
+      if (this.#keepAlive && rest.length === 0 && !this.#closed && this.#requestWritten) this.#owner.release(this);
       else this.destroy();
     },
   };
 
   #keepAlive = true;
+  /** False while the current request (head and body) is still being written. */
+  #requestWritten = true;
   #upgradeRest: Buffer | undefined;
 
   readonly #responseSource: ResponseSource = {
