@@ -290,3 +290,55 @@ describe('encodeRequestHead', () => {
     assert.equal(LAST_CHUNK.toString('latin1'), '0\r\n\r\n');
   });
 });
+
+describe('ResponseParser on generated responses (seeded fuzzing)', () => {
+  /** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
+  function random(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('500 random responses, each cut into random pieces, decode to what was encoded', () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const next = random(seed);
+      const int = (max: number) => Math.floor(next() * max);
+      const body = Buffer.from(Array.from({ length: int(3000) }, () => int(256)));
+      const headers: Record<string, string> = { 'x-seed': String(seed), 'content-type': 'application/octet-stream' };
+      let framed: Buffer;
+      if (next() < 0.5) {
+        headers['transfer-encoding'] = 'chunked';
+        const pieces: Buffer[] = [];
+        for (let at = 0; at < body.length;) {
+          const size = Math.min(1 + int(700), body.length - at);
+          const extension = next() < 0.2 ? ';ext=1' : '';
+          pieces.push(Buffer.from(`${size.toString(16)}${extension}\r\n`), body.subarray(at, at + size), Buffer.from('\r\n'));
+          at += size;
+        }
+        pieces.push(Buffer.from(next() < 0.3 ? '0\r\nX-Trailer: t\r\n\r\n' : '0\r\n\r\n'));
+        framed = Buffer.concat(pieces);
+      } else {
+        headers['content-length'] = String(body.length);
+        framed = body;
+      }
+      const status = [200, 201, 400, 404, 409, 500][int(6)]!;
+      const head = `HTTP/1.1 ${status} Reason\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`;
+      const bytes = Buffer.concat([Buffer.from(head, 'latin1'), framed]);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + int(next() < 0.3 ? 8 : 2000);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const parsed = parse(chunks, 'GET', false);
+      assert.ok(parsed.ended, `seed ${seed}: ended`);
+      assert.equal(parsed.head?.status, status, `seed ${seed}`);
+      assert.deepEqual(Object.fromEntries(parsed.head!.headers), headers, `seed ${seed}`);
+      assert.ok(parsed.body.equals(body), `seed ${seed}: body`);
+      assert.equal(parsed.rest.length, 0, `seed ${seed}: rest`);
+    }
+  });
+});

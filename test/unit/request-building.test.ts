@@ -114,6 +114,17 @@ describe('query serialisation', () => {
   });
 });
 
+describe('request splitting', () => {
+  it('CR/LF in an ID or a query value is percent-encoded: one request line, no injected header', async () => {
+    const evil = 'x HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET /v1.41/info';
+    await docker.containers.top(evil, { ps_args: evil });
+    const request = only();
+    assert.equal(request.head.split('\r\n').length, 2, request.head);
+    assert.equal(request.headers.get('x-injected'), undefined);
+    assert.ok(request.target.startsWith('/v1.41/containers/x%20HTTP%2F1.1%0D%0AX-Injected'), request.target);
+  });
+});
+
 describe('bodies', () => {
   it('a JSON body with Content-Type and a Content-Length counted in bytes', async () => {
     const config = { Image: 'busybox:local', Cmd: ['echo', 'héllo ✓'], Labels: { 'berth.test': 'x' } };
