@@ -6,23 +6,24 @@ import { ProtocolError } from '../errors.js';
  */
 export async function* jsonLines<T>(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<T> {
   const decoder = new TextDecoder('utf-8');
-  let buffered = '';
+  // The pieces of the line not yet complete. Kept apart and joined once the newline comes: appending to one
+  // string and searching it again on every chunk made a long line (a big JSON value) quadratic.
+  let pending: string[] = [];
   for await (const chunk of chunks) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline = buffered.indexOf('\n');
-    if (newline < 0) continue;
+    const text = decoder.decode(chunk, { stream: true });
     let start = 0;
-    while (newline >= 0) {
-      const line = buffered.slice(start, newline);
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      pending.push(text.slice(start, newline));
+      const line = pending.length === 1 ? pending[0]! : pending.join('');
+      pending = [];
       start = newline + 1;
       if (line.trim()) yield parseLine<T>(line);
-      newline = buffered.indexOf('\n', start);
     }
-    buffered = buffered.slice(start);
+    if (start < text.length) pending.push(start === 0 ? text : text.slice(start));
   }
-  buffered += decoder.decode();
   // The last value may come without a newline (some engines end the stream that way).
-  if (buffered.trim()) yield parseLine<T>(buffered);
+  const last = pending.join('') + decoder.decode();
+  if (last.trim()) yield parseLine<T>(last);
 }
 
 function parseLine<T>(line: string): T {

@@ -43,6 +43,17 @@ describe('jsonLines', () => {
     }
   });
 
+  it('one long value (16 MB) across many chunks, between small ones', async () => {
+    const long = { layer: 'x'.repeat(16 * 1024 * 1024) };
+    const bytes = Buffer.from(`{"a":1}\n${JSON.stringify(long)}\n{"b":2}`);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 65_536) chunks.push(bytes.subarray(at, at + 65_536));
+    const values = await decode(chunks) as Array<Record<string, string | number>>;
+    assert.equal(values.length, 3);
+    assert.equal((values[1]!.layer as string).length, long.layer.length);
+    assert.deepEqual(values[2], { b: 2 });
+  });
+
   it('CRLF line ends and blank lines', async () => {
     assert.deepEqual(await decode([Buffer.from('{"a":1}\r\n\r\n\n{"b":2}\r\n')]), [{ a: 1 }, { b: 2 }]);
   });
