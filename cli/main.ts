@@ -13,6 +13,13 @@ import { cliVersion } from './version.js';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'host', short: 'H', type: 'string', description: 'Daemon socket to connect to' },
+  { name: 'context', short: 'c', type: 'string', description: 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST and DOCKER_CONTEXT)' },
+  { name: 'config', type: 'string', description: 'Location of client config files', defaultText: '"~/.docker"' },
+  { name: 'tls', type: 'boolean', description: 'Use TLS; implied by --tlsverify' },
+  { name: 'tlsverify', type: 'boolean', description: 'Use TLS and verify the remote' },
+  { name: 'tlscacert', type: 'string', description: 'Trust certs signed only by this CA' },
+  { name: 'tlscert', type: 'string', description: 'Path to TLS certificate file' },
+  { name: 'tlskey', type: 'string', description: 'Path to TLS key file' },
   { name: 'version', short: 'v', type: 'boolean', description: 'Print version information and quit' },
   { name: 'help', short: 'h', type: 'boolean', description: 'Print usage' },
   { name: 'debug', short: 'D', type: 'boolean', description: 'Enable debug mode' },
@@ -25,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   // Global flags come before the command name.
   let split = 0;
   while (split < argv.length && argv[split]!.startsWith('-') && argv[split] !== '-') {
-    const takesValue = /^(-H|--host|-l|--log-level)$/.test(argv[split]!);
+    const takesValue = /^(-H|--host|-c|--context|--config|--tlscacert|--tlscert|--tlskey|-l|--log-level)$/.test(argv[split]!);
     split += takesValue ? 2 : 1;
   }
   let globals;
@@ -87,10 +94,28 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const { Docker } = await import('../src/index.js');
-  const host = globals.string('host');
-  let docker: InstanceType<typeof Docker> | undefined;
+  // The endpoint as the docker CLI chooses it: --context or -H (not both) > DOCKER_HOST > DOCKER_CONTEXT >
+  // the config file's current context > the default socket.
+  const resolveOptions = {
+    host: globals.string('host'),
+    context: globals.string('context'),
+    configDir: globals.string('config'),
+    tls: globals.has('tls') ? globals.bool('tls') : undefined,
+    tlsVerify: globals.has('tlsverify') ? globals.bool('tlsverify') : undefined,
+    tlsCaCert: globals.string('tlscacert'),
+    tlsCert: globals.string('tlscert'),
+    tlsKey: globals.string('tlskey'),
+  };
+  let docker: InstanceType<typeof Docker>;
+  try {
+    docker = Docker.fromEnv(process.env, {}, resolveOptions);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(/^conflicting options/.test(message) ? `${message}\n` : `Failed to initialize: ${message}\n`);
+    return 1;
+  }
   const context: CliContext = {
-    docker: () => (docker ??= Docker.fromEnv(host ? { ...process.env, DOCKER_HOST: host } : process.env)),
+    docker: () => docker,
     stdout: process.stdout,
     stderr: process.stderr,
     // A getter: touching process.stdin opens a handle, which only cp and prune need.
@@ -108,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${errorMessage(error)}\n`);
     return exitCodeFor(error);
   } finally {
-    docker?.close();
+    docker.close();
   }
 }
 

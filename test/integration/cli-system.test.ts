@@ -1,6 +1,10 @@
 /** `berth version`, `berth info`, `berth system df` and `-H` against the real engine. */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { createContext } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { testHost } from '../helpers/engine.js';
 
@@ -46,5 +50,24 @@ describe('berth system commands', () => {
   test('the host comes from DOCKER_HOST when -H is not given', async () => {
     const result = await runCli(['version', '--format', '{{.Server.Os}}'], { noHost: true, env: { DOCKER_HOST: testHost() } });
     assert.equal(result.stdout, 'linux\n');
+  });
+
+  test('--context and --config pick a context; -H with -c is refused; an unknown context fails', async () => {
+    const configDir = await mkdtemp(join(tmpdir(), 'berth-cli-config-'));
+    try {
+      createContext(configDir, { name: 'berth-test', host: testHost() });
+      const viaContext = await runCli(['--config', configDir, '-c', 'berth-test', 'version', '--format', '{{.Server.Os}}'], { noHost: true });
+      assert.equal(viaContext.stdout, 'linux\n', viaContext.stderr);
+      const viaEnv = await runCli(['version', '--format', '{{.Server.Os}}'], { noHost: true, env: { DOCKER_CONFIG: configDir, DOCKER_CONTEXT: 'berth-test', DOCKER_HOST: '' } });
+      assert.equal(viaEnv.stdout, 'linux\n', viaEnv.stderr);
+      const both = await runCli(['-c', 'berth-test', 'ps'], { env: { DOCKER_CONFIG: configDir } });
+      assert.equal(both.code, 1);
+      assert.equal(both.stderr, 'conflicting options: cannot specify both --host and --context\n');
+      const unknown = await runCli(['--config', configDir, '--context', 'berth-no-such-context', 'ps'], { noHost: true });
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /^Failed to initialize: .*berth-no-such-context/);
+    } finally {
+      await rm(configDir, { recursive: true, force: true });
+    }
   });
 });
