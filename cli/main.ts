@@ -89,7 +89,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const countError = argumentCountError(commandPath, command, args.positionals.length);
   if (countError) {
-    process.stderr.write(`berth: ${countError}${usageTail}`);
+    // The docker CLI says "See" after "requires at least N", "Run" after its other argument errors.
+    const tail = countError.includes('requires at least') && !countError.includes('at most') ? usageTail.replace("\nRun '", "\nSee '") : usageTail;
+    process.stderr.write(`berth: ${countError}${tail}`);
     return 1;
   }
 

@@ -58,7 +58,8 @@ export const ps: Command = {
     const truncate = !args.bool('no-trunc');
     let format = args.string('format') ?? '';
     const quiet = args.bool('quiet');
-    const size = args.bool('size') || /\.Size\b/.test(format);
+    // As the docker CLI: sizes are asked for (they cost the engine time) only when the output shows them.
+    const size = args.bool('size') || /\.Size\b|\{\{\s*json\s+\.\s*\}\}/.test(format);
     const template = format === '' || format === 'table' ? (size ? `${DEFAULT_TABLE}\t{{.Size}}` : DEFAULT_TABLE) : format;
     const compiled = quiet || format === 'json' ? undefined : compileTemplate(template.replace(/^table\s*/, ''));
 
