@@ -13,6 +13,7 @@ import { Configs } from './api/configs.js';
 import { Plugins } from './api/plugins.js';
 import { Distribution } from './api/distribution.js';
 import { encodePathParameter } from './api/route.js';
+import { CredentialStore } from './auth/credential-store.js';
 import { System } from './api/system.js';
 import { resolveEndpoint, type ResolveEndpointOptions } from './config/resolve-endpoint.js';
 import { InvalidArgumentError } from './errors.js';
@@ -45,6 +46,11 @@ export interface DockerOptions {
   maxIdleConnections?: number;
   /** A custom way to open connections (tests, tunnels). Overrides `host` for connecting. */
   connector?: Connector;
+  /**
+   * Registry credentials for pull, push, build and distribution calls. {@link Docker.fromEnv} sets it from the
+   * Docker CLI's config.json ({@link CredentialStore.fromEnv}); without it only explicit `auth` options are used.
+   */
+  credentials?: CredentialStore;
 }
 
 /** Methods of the routes that {@link Docker.request} knows. */
@@ -114,7 +120,7 @@ export class Docker {
     this.#api = new ApiClient(this.#http, options.apiVersion);
     this.containers = new Containers(this.#api);
     this.system = new System(this.#api);
-    this.images = new Images(this.#api);
+    this.images = new Images(this.#api, options.credentials);
     this.exec = new Exec(this.#api);
     this.networks = new Networks(this.#api);
     this.volumes = new Volumes(this.#api);
@@ -125,13 +131,15 @@ export class Docker {
     this.secrets = new Secrets(this.#api);
     this.configs = new Configs(this.#api);
     this.plugins = new Plugins(this.#api);
-    this.distribution = new Distribution(this.#api);
+    this.distribution = new Distribution(this.#api, options.credentials);
   }
 
   /**
    * A client for the engine the environment names, found as the docker CLI finds it (see {@link resolveEndpoint}):
    * `DOCKER_HOST` (with `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`) > `DOCKER_CONTEXT` > `currentContext` in
    * `$DOCKER_CONFIG/config.json` > the default socket; `DOCKER_API_VERSION` pins the API version.
+   * Registry credentials come from the same config.json and its credential helpers ({@link CredentialStore.fromEnv}),
+   * unless `overrides.credentials` is given.
    *
    * ```ts
    * const docker = Docker.fromEnv();                                   // as `docker` would connect
@@ -144,7 +152,8 @@ export class Docker {
     resolveOptions: Omit<ResolveEndpointOptions, 'env'> = {},
   ): Docker {
     const { host, tls } = resolveEndpoint({ ...resolveOptions, env });
-    return new Docker({ apiVersion: env.DOCKER_API_VERSION || undefined, tls, ...overrides, host });
+    const credentials = overrides.credentials ?? CredentialStore.fromEnvLenient(env);
+    return new Docker({ apiVersion: env.DOCKER_API_VERSION || undefined, tls, ...overrides, credentials, host });
   }
 
   /** The endpoint in use, e.g. `unix:///var/run/docker.sock`. */

@@ -11,7 +11,22 @@ export { Docker, type DockerOptions, type RequestOptions, type RouteMethod, type
 export type { CallOptions, EngineKind, PingResult } from './api/api-client.js';
 export type { Containers, StartResult, StopResult, PathStat, ArchiveResult, TarSource } from './api/containers.js';
 export type { System, SessionOptions } from './api/system.js';
-export type { Images } from './api/images.js';
+export type { Images, CommitOptions } from './api/images.js';
+export type { ImageTransfers, PullOptions, PushOptions, ImportOptions, BuildOptions } from './api/image-transfers.js';
+export type {
+  PullMessage, PushMessage, PushAux, BuildMessage, BuildAux, LoadMessage, PullResult, PushResult, BuildResult, LoadResult,
+  ImportResult,
+} from './api/image-progress.js';
+export { ProgressOperation, type ProgressMessage, type ProgressDetail, type ProgressReducer } from './stream/progress.js';
+export { CredentialStore, encodeRegistryAuth, type RegistryAuth, type CredentialStoreOptions } from './auth/credential-store.js';
+export { CredentialHelperError, type CredentialHelperRunner, type HelperCredentials } from './auth/credential-helper.js';
+export { dockerConfigPath, readDockerConfigFile, type DockerConfigFile, type ConfigAuthEntry } from './auth/config-file.js';
+export {
+  parseImageReference, registryAuthKey, DOCKER_HUB_AUTH_KEY, DOCKER_HUB_REGISTRY, type ImageReference,
+} from './auth/reference.js';
+export { directoryContext, walkContext, type DirectoryContextOptions, type ContextEntry } from './build/context.js';
+export { parseDockerignore } from './build/dockerignore.js';
+export { PatternMatcher, type IgnorePattern, type MatchInfo } from './build/pattern-matcher.js';
 export type { Exec } from './api/exec.js';
 export type { Networks, NetworkPruneResult } from './api/networks.js';
 export type { Volumes, VolumeListResult, VolumePruneResult } from './api/volumes.js';

@@ -1,7 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
+import type { RegistryAuth } from '../auth/credential-store.js';
 import type {
-  SystemDataUsageQuery, SystemDataUsageResponse, SystemInfoResponse, SystemVersionResponse,
+  SystemAuthResponse, SystemDataUsageQuery, SystemDataUsageResponse, SystemInfoResponse, SystemVersionResponse,
 } from '../generated/operations.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { normalizeDataUsage } from './data-usage.js';
@@ -71,5 +72,20 @@ export class System {
       throw new ProtocolError(`The engine answered /session with ${response.status} instead of 101 Switching Protocols`);
     }
     return response.takeOver();
+  }
+
+  /**
+   * Checks credentials with a registry through the engine (`POST /auth`, what `docker login` does). Resolves
+   * with the engine's status and, when the registry gave one, an identity token to store instead of the
+   * password. A refused login rejects with the engine's error (dockerd answers 500 with the registry's words);
+   * the password never appears in it.
+   */
+  async auth(credentials: RegistryAuth, options?: CallOptions): Promise<SystemAuthResponse> {
+    const response = await this.#api.send({ operation: 'SystemAuth', method: 'POST', path: '/auth', body: credentials, options });
+    if (response.status === 204) {
+      await response.discard();
+      return { Status: 'Login Succeeded' };
+    }
+    return response.json<SystemAuthResponse>();
   }
 }

@@ -1,0 +1,16 @@
+import { encodeRegistryAuth, type CredentialStore, type RegistryAuth } from '../auth/credential-store.js';
+
+/**
+ * The X-Registry-Auth header for a registry: the explicit credentials when given, else the store's. With
+ * none, `{}` when `always` (dockerd requires the header on push), else no header.
+ */
+export async function registryAuthHeader(
+  credentials: CredentialStore | undefined,
+  registry: string,
+  explicit: RegistryAuth | undefined,
+  always: boolean,
+): Promise<Record<string, string> | undefined> {
+  const auth = explicit ?? (await credentials?.get(registry));
+  if (!auth && !always) return undefined;
+  return { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) };
+}
