@@ -12,10 +12,13 @@ export interface PushAux {
 /** A line of `push` progress. */
 export type PushMessage = ProgressMessage<PushAux>;
 
-/** The `aux` records of a build: the image `ID` (classic builder, and BuildKit's `moby.image.id` line), BuildKit traces. */
+/** The `aux` record with the built image's `ID` (classic builder, and BuildKit's `moby.image.id` line). */
 export type BuildAux = { ID?: string } & Record<string, unknown>;
-/** A line of build output: `stream` text, `status` lines, `aux` records. */
-export type BuildMessage = ProgressMessage<BuildAux>;
+/**
+ * A line of build output: `stream` text, `status` lines, `aux` records. With BuildKit (`version: '2'`), lines
+ * with `id: 'moby.buildkit.trace'` carry a base64 protobuf `StatusResponse` as a string in `aux`.
+ */
+export type BuildMessage = ProgressMessage<BuildAux | string>;
 
 /** A line of `load` or `import` progress. */
 export type LoadMessage = ProgressMessage<Record<string, unknown>>;
@@ -89,7 +92,7 @@ export function buildReducer(): ProgressReducer<BuildMessage, BuildResult> {
   let shortId: string | undefined;
   return {
     add(message) {
-      const auxId = message.aux?.ID;
+      const auxId = typeof message.aux === 'object' && message.aux !== null ? message.aux.ID : undefined;
       if (typeof auxId === 'string' && (message.id === undefined || message.id === 'moby.image.id')) id = auxId;
       const built = message.stream?.match(/^Successfully built ([0-9a-f]+)/);
       if (built) shortId = built[1];

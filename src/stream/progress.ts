@@ -60,7 +60,7 @@ type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
  * then await, or only await: once awaiting has started the messages are consumed, and iterating throws.
  * Leaving the loop early closes the connection, and awaiting then rejects (the result is unknown).
  */
-export class ProgressOperation<M extends ProgressMessage<unknown>, R> implements AsyncIterable<M>, PromiseLike<R> {
+export class ProgressOperation<M extends ProgressMessage<unknown>, R> implements AsyncIterable<M>, Promise<R> {
   readonly #source: () => AsyncIterable<M>;
   readonly #reducer: ProgressReducer<M, R>;
   #consumer: 'none' | 'iterator' | 'await' = 'none';
@@ -115,6 +115,16 @@ export class ProgressOperation<M extends ProgressMessage<unknown>, R> implements
   /** Same as `then(undefined, onRejected)`. */
   catch<T = never>(onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
     return this.#result().catch(onRejected);
+  }
+
+  /** Same as a promise's `finally`. */
+  finally(onFinally?: (() => void) | null): Promise<R> {
+    return this.#result().finally(onFinally);
+  }
+
+  /** So that it is typed (and shown) as a promise wherever one is expected. */
+  get [Symbol.toStringTag](): string {
+    return 'ProgressOperation';
   }
 
   #result(): Promise<R> {
