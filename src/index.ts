@@ -20,7 +20,7 @@ export type {
 export { ProgressOperation, type ProgressMessage, type ProgressDetail, type ProgressReducer } from './stream/progress.js';
 export { CredentialStore, encodeRegistryAuth, type RegistryAuth, type CredentialStoreOptions } from './auth/credential-store.js';
 export { CredentialHelperError, type CredentialHelperRunner, type HelperCredentials } from './auth/credential-helper.js';
-export { dockerConfigPath, readDockerConfigFile, type DockerConfigFile, type ConfigAuthEntry } from './auth/config-file.js';
+export { dockerConfigPath, readDockerConfigFile, type CredentialsConfig, type ConfigAuthEntry } from './auth/config-file.js';
 export {
   parseImageReference, registryAuthKey, DOCKER_HUB_AUTH_KEY, DOCKER_HUB_REGISTRY, type ImageReference,
 } from './auth/reference.js';

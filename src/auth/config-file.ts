@@ -16,7 +16,7 @@ export interface ConfigAuthEntry {
 }
 
 /** The parts of the Docker CLI's config.json that registry credentials depend on (other keys are kept as they are). */
-export interface DockerConfigFile {
+export interface CredentialsConfig {
   auths?: Record<string, ConfigAuthEntry>;
   /** The credential helper for every registry (`docker-credential-<credsStore>`). */
   credsStore?: string;
@@ -35,7 +35,7 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
  * Reads config.json; a missing file is an empty configuration (as for the Docker CLI). A file that is not
  * JSON is an error that names the file but never quotes it (it holds credentials).
  */
-export function readDockerConfigFile(path: string): DockerConfigFile {
+export function readDockerConfigFile(path: string): CredentialsConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -51,5 +51,5 @@ export function readDockerConfigFile(path: string): DockerConfigFile {
     throw new DockerError(`${path} is not valid JSON`, 'CONFIG');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new DockerError(`${path} is not a JSON object`, 'CONFIG');
-  return parsed as DockerConfigFile;
+  return parsed as CredentialsConfig;
 }

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { dockerConfigPath, readDockerConfigFile, type ConfigAuthEntry, type DockerConfigFile } from './config-file.js';
+import { dockerConfigPath, readDockerConfigFile, type ConfigAuthEntry, type CredentialsConfig } from './config-file.js';
 import {
   isCredentialsNotFound, ProcessCredentialHelperRunner, type CredentialHelperRunner, type HelperCredentials,
 } from './credential-helper.js';
@@ -23,7 +23,7 @@ export interface RegistryAuth {
 /** How a {@link CredentialStore} is made (see {@link CredentialStore.fromEnv} for the usual way). */
 export interface CredentialStoreOptions {
   /** The parsed config.json. */
-  config: DockerConfigFile;
+  config: CredentialsConfig;
   /** Where `store`/`erase` write config.json; without it the store is read-only for file entries. */
   configPath?: string;
   /** Runs credential helpers; defaults to spawning `docker-credential-*` with `env`'s PATH. */
@@ -46,7 +46,7 @@ export interface CredentialStoreOptions {
  * ```
  */
 export class CredentialStore {
-  readonly #config: DockerConfigFile;
+  readonly #config: CredentialsConfig;
   readonly #configPath: string | undefined;
   readonly #runner: CredentialHelperRunner;
   readonly #loadError: Error | undefined;

@@ -39,7 +39,9 @@ export function readDockerConfig(configDir: string): DockerConfigFile {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
     return parsed as DockerConfigFile;
   } catch (error) {
-    throw new InvalidArgumentError(`Cannot read the Docker configuration file ${path}: ${(error as Error).message}`);
+    // V8's JSON.parse messages quote the text around the fault, and this file holds registry credentials.
+    const reason = error instanceof SyntaxError ? 'it is not valid JSON' : (error as Error).message;
+    throw new InvalidArgumentError(`Cannot read the Docker configuration file ${path}: ${reason}`);
   }
 }
 

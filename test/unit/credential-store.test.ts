@@ -180,3 +180,20 @@ test('logging a store shows no secret', async () => {
   const store = new CredentialStore({ config: { auths: { r: { auth: basic('u', 'very-secret-pw') } } } });
   assert.ok(!inspect(store, { depth: 10, showHidden: true }).includes(basic('u', 'very-secret-pw')));
 });
+
+test('a malformed config.json never has its text (credentials) quoted, by the credential store or the endpoint resolver', async () => {
+  const { resolveEndpoint } = await import('../../src/config/resolve-endpoint.js');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-config-'));
+  try {
+    // An unquoted value: V8's JSON.parse message would quote the text around it.
+    writeFileSync(join(dir, 'config.json'), '{"auths":{"r":{"auth":c2VjcmV0LXBhc3N3b3Jk}}}');
+    const { warnings } = resolveEndpoint({ env: { DOCKER_CONFIG: dir } });
+    assert.ok(warnings.length > 0);
+    await assert.rejects(CredentialStore.fromEnvLenient({ DOCKER_CONFIG: dir }).get('r'), (error: unknown) => {
+      for (const text of [...warnings, String(error)]) assert.ok(!text.includes('c2VjcmV0'), `quoted: ${text}`);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
