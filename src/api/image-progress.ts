@@ -1,4 +1,5 @@
 import type { ProgressMessage, ProgressReducer } from '../stream/progress.js';
+import { familiarName } from './podman-compat.js';
 
 /** A line of `pull` progress: `status` per layer (`id`), then `Digest: …` and `Status: …` lines. */
 export type PullMessage = ProgressMessage<Record<string, unknown>>;
@@ -108,7 +109,8 @@ export function loadReducer(): ProgressReducer<LoadMessage, LoadResult> {
     add(message) {
       for (const line of (message.stream ?? '').split('\n')) {
         const loaded = line.match(/^Loaded image(?: ID)?: (.+)$/);
-        if (loaded) images.push(loaded[1]!.trim());
+        // Podman names Docker Hub images in full (`docker.io/library/x:1`); dockerd as written (`x:1`).
+        if (loaded) images.push(familiarName(loaded[1]!.trim()));
       }
     },
     result: () => ({ images }),

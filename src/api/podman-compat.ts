@@ -47,6 +47,11 @@ export function adjustResultForPodman(operation: string, value: unknown): unknow
         ...(item.Deleted !== undefined ? { Deleted: prefixedId(item.Deleted) } : {}),
         ...(item.Untagged !== undefined ? { Untagged: familiarName(item.Untagged) } : {}),
       }));
+    case 'ImagePrune':
+      return mapObject(value, (result) => ({
+        ...result,
+        ...(Array.isArray(result.ImagesDeleted) ? { ImagesDeleted: adjustResultForPodman('ImageDelete', result.ImagesDeleted) } : {}),
+      }));
     case 'ContainerTop':
       return mapObject(value, splitTopColumns);
     case 'ImageList':

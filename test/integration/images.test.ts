@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import tarStream from 'tar-stream';
 import { ConflictError, EngineError, NotFoundError, VersionError, type Docker } from '../../src/index.js';
-import { Cleanup, TEST_IMAGE, TEST_LABEL, testDocker, uniqueName } from '../helpers/engine.js';
+import { Cleanup, podmanDiffers, TEST_IMAGE, TEST_LABEL, testDocker, uniqueName } from '../helpers/engine.js';
 
 let docker: Docker;
 let cleanup: Cleanup;
@@ -63,8 +63,25 @@ test('commit applies changes; inspect and history show them', async () => {
   assert.equal(image.Author, 'berth tests');
   const history = await docker.images.history(`${repo}:1`);
   assert.equal(history[0]!.Id, id);
-  assert.equal(history[0]!.Comment, 'made by berth');
   assert.ok(history.length >= 2, 'the base image layer is in the history too');
+});
+
+test('a commit message shows in the history', async (t) => {
+  podmanDiffers(t, 'Podman 4.3 puts the base image ("FROM …") in the history comment, not the commit message');
+  const id = await commitFrom('true', [], uniqueName('comment'));
+  const history = await docker.images.history(id);
+  assert.equal(history[0]!.Comment, 'made by berth');
+});
+
+test('prune removes the dangling images with this run\'s label, and nothing else', async () => {
+  const pruneLabel = `${label}-prune`;
+  const dangling = await commitFrom('true', [`LABEL ${TEST_LABEL}=${pruneLabel}`]);
+  const other = await commitFrom('true', [`LABEL ${TEST_LABEL}=${label}-kept`]);
+  const pruned = await docker.images.prune({ filters: { label: [`${TEST_LABEL}=${pruneLabel}`] } });
+  assert.deepEqual(pruned.ImagesDeleted.map((item) => item.Deleted).filter(Boolean), [dangling]);
+  await assert.rejects(docker.images.inspect(dangling), NotFoundError);
+  assert.equal((await docker.images.inspect(other)).Id, other, 'a dangling image with another label is left alone');
+  assert.ok((await docker.images.inspect(TEST_IMAGE)).Id);
 });
 
 test('tag (with "repo:tag" split like the CLI), list with filters and digests, remove a tag then the image', async () => {
@@ -118,10 +135,12 @@ test('save several images into one tar (GET /images/get?names=…)', async () =>
   await commitFrom('true', [], b);
   const entries = await untar(await collect(docker.images.save([`${a}:1`, `${b}:1`])));
   const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Array<{ RepoTags: string[] }>;
-  assert.deepEqual(manifest.flatMap((item) => item.RepoTags).sort(), [`${a}:1`, `${b}:1`].sort());
+  // The tar is the engine's own format: Podman writes Docker Hub names in full (docker.io/library/…).
+  const names = manifest.flatMap((item) => item.RepoTags).map((name) => name.replace(/^docker\.io\/library\//, ''));
+  assert.deepEqual(names.sort(), [`${a}:1`, `${b}:1`].sort());
 });
 
-test('import a container filesystem streamed from export, with changes; then prune it by label', async () => {
+test('import a container filesystem streamed from export, with changes; import a tar made here', async () => {
   const { Id: container } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Cmd: ['true'], Labels: { [TEST_LABEL]: label } }));
   const name = uniqueName('import');
   const operation = docker.images.import(docker.containers.export(container), {
@@ -144,12 +163,8 @@ test('import a container filesystem streamed from export, with changes; then pru
   track(small.id!);
   assert.equal((await docker.images.inspect(small.id!)).Config?.Labels?.[TEST_LABEL], `${label}-import`);
 
-  // Only what carries this run's label goes, tagged or not (dangling=false).
-  const pruned = await docker.images.prune({ filters: { label: [`${TEST_LABEL}=${label}-import`], dangling: ['false'] } });
-  const deleted = pruned.ImagesDeleted.map((item) => item.Deleted);
-  assert.ok(deleted.includes(id!) && deleted.includes(small.id!), JSON.stringify(pruned));
-  await assert.rejects(docker.images.inspect(`${name}:imported`), NotFoundError);
-  assert.ok((await docker.images.inspect(TEST_IMAGE)).Id, 'images without the label are left alone');
+  const listed = await docker.images.list({ filters: { label: [`${TEST_LABEL}=${label}-import`] } });
+  assert.deepEqual(listed.map((image) => image.Id).sort(), [id!, small.id!].sort());
 });
 
 test('import from a URL that cannot be fetched rejects with the engine message', async () => {
@@ -170,7 +185,8 @@ test('attestations need API 1.55: a VersionError before any request on this engi
   });
 });
 
-test('build prune with a filter that matches nothing: the call works and deletes nothing', async () => {
+test('build prune with a filter that matches nothing: the call works and deletes nothing', async (t) => {
+  if (podmanDiffers(t, 'Podman 4.3 has no POST /build/prune (Berth raises UnsupportedOperationError)', { run: false })) return;
   const result = await docker.images.buildPrune({ filters: { id: [uniqueName('no-such-cache')] }, 'reserved-space': 1 });
   assert.deepEqual(result.CachesDeleted, []);
   assert.equal(typeof result.SpaceReclaimed, 'number');
