@@ -228,11 +228,13 @@ export class ApiClient {
 
 /**
  * True for a 404 from the engine's router rather than from a handler: dockerd then says `page not found`,
- * Podman answers a plain-text `Not Found`; a missing object always comes with a message that names it.
+ * Podman answers a plain-text `Not Found` (or `Path … is not supported`); a missing object always comes with a
+ * message that names it.
  */
 function isMissingRoute(error: EngineError): boolean {
   // Only a body says so: an answer without one (always, to HEAD) gets the status line as its message instead.
-  return error.status === 404 && /^(page )?not found$/i.test(error.message.trim());
+  // Podman also answers `Path /v1.41/distribution/x/json is not supported` for routes it lacks.
+  return error.status === 404 && (/^(page )?not found$/i.test(error.message.trim()) || /^Path \S+ is not supported$/.test(error.message.trim()));
 }
 
 /** The engine as its `Server` header names it: `Podman 4.3.1`, `Docker 20.10.24`, else a description. */

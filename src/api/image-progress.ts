@@ -82,6 +82,9 @@ export function pushReducer(): ProgressReducer<PushMessage, PushResult> {
   return {
     add(message) {
       if (message.aux && (message.aux.Digest || message.aux.Tag)) aux = message.aux;
+      // Podman sends no aux record, only the status line dockerd also sends: "TAG: digest: sha256:… size: N".
+      const line = message.status?.match(/^(\S+): digest: (\S+:[0-9a-f]+) size: (\d+)$/);
+      if (line && !aux.Digest) aux = { Tag: line[1], Digest: line[2], Size: Number(line[3]) };
     },
     result: () => ({ tag: aux.Tag, digest: aux.Digest, size: aux.Size }),
   };

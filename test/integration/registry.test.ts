@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import {
-  CredentialStore, Docker, EngineError, NotFoundError, ServerError, StreamError, type PullMessage,
+  CredentialStore, Docker, EngineError, NotFoundError, ServerError, StreamError, UnsupportedOperationError, type PullMessage,
 } from '../../src/index.js';
-import { TEST_IMAGE, testDocker, testHost, uniqueName } from '../helpers/engine.js';
+import { podmanDiffers, TEST_IMAGE, testDocker, testEngine, testHost, uniqueName } from '../helpers/engine.js';
 import { authRegistry, openRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../helpers/registry.js';
 
 const WRONG_PASSWORD = 'wrong-pw-Kx93-berth';
@@ -41,6 +41,15 @@ function clientWithConfig(config: object, extraEnv: NodeJS.ProcessEnv = {}): { c
   return { client, dir };
 }
 
+/**
+ * A failed pull: dockerd answers an error status before any progress (a typed EngineError); Podman answers 200
+ * and puts the error in the stream (a StreamError). Both carry the engine's message.
+ */
+function assertPullFailure(error: unknown): void {
+  if (testEngine() === 'podman') assert.ok(error instanceof StreamError, String(error));
+  else assert.ok(error instanceof EngineError, String(error));
+}
+
 async function expectRejection(promise: PromiseLike<unknown>, check: (error: unknown) => void): Promise<void> {
   await assert.rejects(async () => { await promise; }, (error: unknown) => {
     errorsSeen.push(error);
@@ -63,9 +72,14 @@ test('push to an open registry (empty X-Registry-Auth), remove, pull back: same 
   const pushed = await docker.images.push(reference);
   assert.equal(pushed.tag, 'v1');
   assert.match(pushed.digest ?? '', /^sha256:[0-9a-f]{64}$/);
-  const described = await docker.distribution.inspect(reference);
-  assert.equal(described.Descriptor.digest, pushed.digest);
-  assert.ok(described.Platforms.some((platform) => platform.os === 'linux'));
+  if (testEngine() === 'podman') {
+    // Podman 4.3 has no GET /distribution/{name}/json: Berth says so plainly.
+    await assert.rejects(docker.distribution.inspect(reference), UnsupportedOperationError);
+  } else {
+    const described = await docker.distribution.inspect(reference);
+    assert.equal(described.Descriptor.digest, pushed.digest);
+    assert.ok(described.Platforms.some((platform) => platform.os === 'linux'));
+  }
 
   await docker.images.remove(reference);
   await assert.rejects(docker.images.inspect(reference), NotFoundError);
@@ -74,15 +88,21 @@ test('push to an open registry (empty X-Registry-Auth), remove, pull back: same 
   for await (const message of pull) messages.push(message);
   const result = await pull;
   assert.equal(result.reference, reference);
-  assert.equal(result.digest, pushed.digest);
-  assert.match(result.status ?? '', /Downloaded newer image|Image is up to date/);
+  if (testEngine() === 'podman') {
+    // Podman's pull stream names neither the digest nor a closing status.
+    assert.equal(result.digest, undefined);
+  } else {
+    assert.equal(result.digest, pushed.digest);
+    assert.match(result.status ?? '', /Downloaded newer image|Image is up to date/);
+  }
   assert.ok(messages.length >= 2);
   assert.equal((await docker.images.inspect(reference)).Id, localId, 'the image came back whole');
 });
 
 test('a pull of a name that does not exist is a typed error with the engine message', async () => {
   await expectRejection(docker.images.pull(`${openRegistry()}/${uniqueName('missing')}:nope`), (error) => {
-    assert.ok(error instanceof NotFoundError, String(error));
+    if (testEngine() === 'podman') assertPullFailure(error);
+    else assert.ok(error instanceof NotFoundError, String(error));
     assert.match((error as Error).message, /manifest unknown|not found/);
   });
 });
@@ -98,7 +118,8 @@ test('the auth registry: no credentials and a wrong password fail with the engin
     assert.ok(error instanceof StreamError);
     assert.match((error as Error).message, /unauthorized|authentication required/);
   });
-  await expectRejection(docker.images.pull(reference, { auth: wrong }), (error) => assert.ok(error instanceof EngineError));
+  await expectRejection(docker.images.pull(reference, { auth: wrong }), assertPullFailure);
+  if (testEngine() === 'podman') return; // Podman's POST /auth: see the login test
   await expectRejection(docker.system.auth(wrong), (error) => {
     // dockerd answers a refused login with 500 and the registry's words.
     assert.ok(error instanceof ServerError);
@@ -106,7 +127,8 @@ test('the auth registry: no credentials and a wrong password fail with the engin
   });
 });
 
-test('login, store as docker login does, then push and pull with the stored credentials', async () => {
+test('login, store as docker login does, then push and pull with the stored credentials', async (t) => {
+  podmanDiffers(t, 'Podman 4.3\'s POST /auth ignores registries.conf and logs in to a loopback registry over HTTPS');
   const { client, dir } = clientWithConfig({});
   const login = await client.system.auth({ username: REGISTRY_USER, password: REGISTRY_PASSWORD, serveraddress: authRegistry() });
   assert.equal(login.Status, 'Login Succeeded');
@@ -121,8 +143,8 @@ test('login, store as docker login does, then push and pull with the stored cred
   assert.match(pushed.digest ?? '', /^sha256:/);
   assert.equal((await fresh.distribution.inspect(reference)).Descriptor.digest, pushed.digest);
   await docker.images.remove(reference);
-  const pulled = await fresh.images.pull(reference);
-  assert.equal(pulled.digest, pushed.digest);
+  await fresh.images.pull(reference);
+  assert.ok((await docker.images.inspect(reference)).Id);
   // Without credentials the same registry refuses: the stored ones were really used.
   await expectRejection(docker.distribution.inspect(reference), (error) => assert.ok(error instanceof EngineError));
 });
@@ -146,15 +168,17 @@ test('a credential helper on PATH (credHelpers) supplies the login; a wrong one 
 
   const { client: wrong } = clientWithConfig(config, { PATH: `${join(bin, 'bad')}:${process.env.PATH}` });
   await expectRejection(wrong.images.push(reference), (error) => assert.ok(error instanceof StreamError));
-  await expectRejection(wrong.images.pull(reference), (error) => assert.ok(error instanceof EngineError));
+  await expectRejection(wrong.images.pull(reference), assertPullFailure);
 
   // credsStore for every registry: the same helper, chosen by credsStore instead of credHelpers.
   const { client: viaStore } = clientWithConfig({ credsStore: 'berthtest' }, { PATH: `${join(bin, 'good')}:${process.env.PATH}` });
-  assert.equal((await viaStore.distribution.inspect(reference)).Descriptor.digest, pushed.digest);
+  await docker.images.remove(reference);
+  await viaStore.images.pull(reference);
+  assert.ok((await docker.images.inspect(reference)).Id, 'pulled with the credentials from credsStore');
 });
 
 test('no error seen with credentials in play shows a password, in its message, stack or inspection', () => {
-  assert.ok(errorsSeen.length >= 8, `expected the failures above to be recorded, got ${errorsSeen.length}`);
+  assert.ok(errorsSeen.length >= (testEngine() === 'podman' ? 6 : 8), `expected the failures above to be recorded, got ${errorsSeen.length}`);
   for (const error of errorsSeen) {
     const text = `${String(error)}\n${(error as Error).stack}\n${inspect(error, { depth: 10, showHidden: true })}\n${JSON.stringify(error)}`;
     for (const secret of [WRONG_PASSWORD, REGISTRY_PASSWORD, Buffer.from(WRONG_PASSWORD).toString('base64').slice(0, 12)]) {
