@@ -163,7 +163,7 @@ async function addEntry(pack: tarStream.Pack, entry: ContextEntry): Promise<void
       sink.destroy();
       throw contextError(entry.name, error);
     }
-    sink.end();
+    sink.end(undefined); // streamx types want the (optional) last chunk argument
     await done;
   }
 }

@@ -73,7 +73,7 @@ test('the tar keeps modes, symlinks and directories, with owner 0:0', async (t) 
     }
   })();
   for await (const chunk of directoryContext(root)) extract.write(chunk);
-  extract.end();
+  extract.end(undefined);
   await done;
   assert.deepEqual(Object.keys(seen), ['Dockerfile', 'bin/', 'bin/link', 'bin/run.sh', 'data/', 'data/file']);
   assert.equal(seen['bin/run.sh']!.mode & 0o7777, 0o754);
