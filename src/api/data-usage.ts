@@ -22,40 +22,48 @@ export function normalizeDataUsage(raw: SystemDataUsageResponse & LegacyDataUsag
   const containers = raw.Containers ?? [];
   const volumes = raw.Volumes ?? [];
   const buildCache = raw.BuildCache ?? [];
-  const imageSize = (image: ImageSummary) => image.Size - (image.SharedSize > 0 ? image.SharedSize : 0);
-  const volumeSize = (volume: Volume) => Math.max(volume.UsageData?.Size ?? 0, 0);
   const sum = <T>(items: T[], size: (item: T) => number) => items.reduce((total, item) => total + size(item), 0);
-  const unusedImages = images.filter((image) => image.Containers === 0);
-  const stoppedContainers = containers.filter((container) => container.State !== 'running');
-  const unusedVolumes = volumes.filter((volume) => (volume.UsageData?.RefCount ?? 0) === 0);
-  const reclaimableCache = buildCache.filter((record) => !record.InUse && !record.Shared);
+  // -1 means "not computed" in these answers.
+  const known = (size: number | undefined | null) => (size === undefined || size === null || size < 0 ? 0 : size);
+
+  const layersSize = known(raw.LayersSize);
+  const imagesInUse = images.filter((image) => image.Containers > 0);
+  const inUseSize = sum(imagesInUse, (image) => (image.Size >= 0 && image.SharedSize >= 0 ? image.Size - image.SharedSize : 0));
+  const isActive = (state: string | undefined) => state === 'running' || state === 'paused' || state === 'restarting';
+  const activeContainers = containers.filter((container) => isActive(container.State));
+  const containersSize = sum(containers, (container) => known(container.SizeRw));
+  const volumeSize = (volume: Volume) => known(volume.UsageData?.Size);
+  const usedVolumes = volumes.filter((volume) => (volume.UsageData?.RefCount ?? 0) > 0);
+  const volumesSize = sum(volumes, volumeSize);
+  const ownCache = buildCache.filter((record) => !record.Shared);
+  const cacheSize = sum(ownCache, (record) => known(record.Size));
   return {
     ImageUsage: {
-      ActiveCount: images.length - unusedImages.length,
+      ActiveCount: imagesInUse.length,
       TotalCount: images.length,
-      TotalSize: raw.LayersSize ?? sum(images, imageSize),
-      Reclaimable: sum(unusedImages, imageSize),
+      TotalSize: layersSize,
+      Reclaimable: Math.max(layersSize - inUseSize, 0),
       Items: images,
     },
     ContainerUsage: {
-      ActiveCount: containers.length - stoppedContainers.length,
+      ActiveCount: activeContainers.length,
       TotalCount: containers.length,
-      TotalSize: sum(containers, (container) => container.SizeRw ?? 0),
-      Reclaimable: sum(stoppedContainers, (container) => container.SizeRw ?? 0),
+      TotalSize: containersSize,
+      Reclaimable: containersSize - sum(activeContainers, (container) => known(container.SizeRw)),
       Items: containers,
     },
     VolumeUsage: {
-      ActiveCount: volumes.length - unusedVolumes.length,
+      ActiveCount: usedVolumes.length,
       TotalCount: volumes.length,
-      TotalSize: sum(volumes, volumeSize),
-      Reclaimable: sum(unusedVolumes, volumeSize),
+      TotalSize: volumesSize,
+      Reclaimable: volumesSize - sum(usedVolumes, volumeSize),
       Items: volumes,
     },
     BuildCacheUsage: {
       ActiveCount: buildCache.filter((record) => record.InUse).length,
       TotalCount: buildCache.length,
-      TotalSize: sum(buildCache, (record) => record.Size ?? 0),
-      Reclaimable: sum(reclaimableCache, (record) => record.Size ?? 0),
+      TotalSize: cacheSize,
+      Reclaimable: cacheSize - sum(ownCache.filter((record) => record.InUse), (record) => known(record.Size)),
       Items: buildCache,
     },
   };
