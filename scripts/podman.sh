@@ -16,7 +16,9 @@
 # Networking: netavark puts containers on its own bridge `podman0` (10.88.0.0/16) with its own iptables
 # chains (NETAVARK_*); dockerd keeps docker0 and its DOCKER chains, so the two engines can run side by side
 # (checked on the project machines: dockerd's containers still reach each other with Podman running).
-# Facts behind the choices here: shared/ENGINES.md.
+# One root Podman per machine at a time: every root Podman shares the lock segment /dev/shm/libpod_lock and the
+# podman0 bridge whatever its --root, so a second one (a developer's own, or another DIR) would share lock
+# numbers and addresses with ours. Facts behind the choices here: shared/ENGINES.md.
 set -euo pipefail
 
 DIR=${BERTH_PODMAN_DIR:-/tmp/berth-podman}
