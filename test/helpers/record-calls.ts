@@ -21,14 +21,19 @@ const script = process.argv[1] ?? '';
 const isTestFile = process.env.NODE_TEST_CONTEXT !== undefined && script.endsWith('.test.js');
 const isCli = basename(script) === 'main.js' && script.includes('/cli/');
 
-/** `berth image ls --all x` → `image ls`: the words before the first flag, at most two (never values). */
-function cliCommand(args: readonly string[]): string {
+/** The CLI's global options that take a value as the next argument (`berth -H unix://… ps`). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+
+/**
+ * `berth -H unix://… image ls --all x` → `image ls`: after the global options, the words before the first
+ * flag, at most two (never a value, so nothing secret is written down).
+ */
+export function cliCommand(args: readonly string[]): string {
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-')) i += GLOBAL_OPTIONS_WITH_VALUE.has(args[i]!) ? 2 : 1;
   const words: string[] = [];
-  // Global flags come first (`berth -H unix:///x.sock ps`): skip them and their values.
-  let start = 0;
-  while (start < args.length && /^(-H|--host|-c|--context|-l|--log-level)$/.test(args[start]!)) start += 2;
-  for (const arg of args.slice(start)) {
-    if (arg.startsWith('-') || !/^[a-z][a-z-]*$/.test(arg) || words.length === 2) break;
+  for (const arg of args.slice(i)) {
+    if (!/^[a-z][a-z-]*$/.test(arg) || words.length === 2) break;
     words.push(arg);
   }
   return words.join(' ');
