@@ -204,15 +204,18 @@ start_service() {
     exit 1
 }
 
-# busybox:local. Podman stores an unqualified import as localhost/busybox:local, and its Docker-compatible
-# API resolves the short name busybox:local to that local image (checked: inspect, create, the reference
-# filter), so the tests' TEST_IMAGE works unchanged and the image has one name only.
+# busybox:local, stored as docker.io/library/busybox:local: Podman's Docker-compatible API resolves the short
+# name busybox:local to it (as dockerd resolves names to Docker Hub), and reports it under that name, which
+# Berth shortens to busybox:local as dockerd writes it. (Imported as localhost/busybox:local, the image would
+# be found too, but containers and lists would then name it localhost/busybox:local.)
 ensure_image() {
-    if ! api GET /images/busybox:local/json >/dev/null 2>&1; then
+    if ! api GET /images/docker.io/library/busybox:local/json >/dev/null 2>&1; then
         bash "$HERE/busybox-tar.sh" "$TAR"
-        podman_cmd import --quiet --change 'CMD ["/bin/sh"]' "$TAR" localhost/busybox:local >/dev/null ||
+        podman_cmd import --quiet --change 'CMD ["/bin/sh"]' "$TAR" docker.io/library/busybox:local >/dev/null ||
             die "importing $TAR failed"
     fi
+    # The name earlier versions of this script gave it, which would shadow the one above.
+    podman_cmd untag localhost/busybox:local localhost/busybox:local >/dev/null 2>&1 || true
     api GET /images/busybox:local/json >/dev/null || die "busybox:local is not found through the API after import"
 }
 

@@ -199,7 +199,7 @@ export class Docker {
   ): Promise<RouteOperation<M, P>['response']> {
     const response = await this.requestRaw(method, path, options);
     const type = response.headers.get('content-type') ?? '';
-    if (type.includes('json')) return response.json();
+    if (type.includes('json')) return this.#api.adjustResult(findOperation(method, path), await response.json());
     await response.discard();
     return undefined as RouteOperation<M, P>['response'];
   }

@@ -161,8 +161,12 @@ export class ApiClient {
 
   /** Sends a call and parses the JSON answer. */
   async json<T>(call: ApiCall): Promise<T> {
-    const result = await (await this.send(call)).json<T>();
-    return this.#isPodman() ? (adjustResultForPodman(call.operation, result) as T) : result;
+    return this.adjustResult(call.operation, await (await this.send(call)).json<T>());
+  }
+
+  /** A JSON answer in dockerd's form whichever engine sent it (see src/api/podman-compat.ts). */
+  adjustResult<T>(operation: OperationId, result: T): T {
+    return this.#isPodman() ? (adjustResultForPodman(operation, result) as T) : result;
   }
 
   /** Whether `/_ping` said the engine is Podman (whose answers src/api/podman-compat.ts brings in line). */

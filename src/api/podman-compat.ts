@@ -34,7 +34,10 @@ export function adjustCallForPodman(call: ApiCall): ApiCall {
   }
 }
 
-/** The answer in dockerd's form: image IDs with their `sha256:` prefix, image names in Docker's short form. */
+/**
+ * The answer in dockerd's form: image IDs with their `sha256:` prefix, image names in Docker's short form
+ * (also the image a container was made from), `top` in columns.
+ */
 export function adjustResultForPodman(operation: string, value: unknown): unknown {
   switch (operation) {
     case 'ImageCommit':
@@ -54,6 +57,10 @@ export function adjustResultForPodman(operation: string, value: unknown): unknow
       }));
     case 'ContainerTop':
       return mapObject(value, splitTopColumns);
+    case 'ContainerList':
+      return mapArray(value, (item) => ('Image' in item ? { ...item, Image: familiarName(item.Image) } : item));
+    case 'ContainerInspect':
+      return mapObject(value, (item) => (isItem(item.Config) ? { ...item, Config: { ...item.Config, Image: familiarName(item.Config.Image) } } : item));
     case 'ImageList':
       return mapArray(value, familiarNames);
     case 'ImageInspect':

@@ -46,7 +46,7 @@ test('image names in Docker\'s short form; other registries and localhost/ are k
 
 test('other operations pass through untouched', () => {
   const value = [{ Id: hex }];
-  assert.equal(adjustResultForPodman('ContainerList', value), value);
+  assert.equal(adjustResultForPodman('NetworkList', value), value);
 });
 
 test('a 500 for a 64-hex image ID that does not exist becomes NotFoundError', () => {
@@ -79,4 +79,10 @@ test('ContainerTop: Podman\'s unsplit ps lines become columns, the command keepi
   assert.deepEqual(top, { Titles: ['PID', 'USER', 'COMMAND'], Processes: [['1', 'root', 'sleep 30'], ['16', 'root', 'ps']] });
   const docker = { Titles: ['UID', 'PID', 'CMD'], Processes: [['root', '1', 'sleep 30']] };
   assert.deepEqual(adjustResultForPodman('ContainerTop', docker), docker);
+});
+
+test('the image of a container in Docker\'s short form, in lists and in inspect', () => {
+  assert.deepEqual(adjustResultForPodman('ContainerList', [{ Id: 'a', Image: 'docker.io/library/busybox:local' }]), [{ Id: 'a', Image: 'busybox:local' }]);
+  const inspected = adjustResultForPodman('ContainerInspect', { Id: 'a', Image: 'sha256:1', Config: { Image: 'docker.io/library/busybox:local', Tty: false } });
+  assert.deepEqual(inspected, { Id: 'a', Image: 'sha256:1', Config: { Image: 'busybox:local', Tty: false } });
 });
