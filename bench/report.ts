@@ -27,6 +27,8 @@ export interface ScenarioSummary {
   berthToRaw: number | null;
   berthToDockerode: number | null;
   berthRssToRaw: number | null;
+  /** Berth's CPU time per operation over raw's (lower is better): steadier than throughput on a busy machine. */
+  berthCpuToRaw: number | null;
   target: Scenario['target'] | undefined;
   /** Whether each stated target holds; null when there is no target or no measurement. */
   targetMet: boolean | null;
@@ -100,6 +102,7 @@ export function summarize(scenario: Scenario, samples: Sample[]): ScenarioSummar
   return {
     id: scenario.id, title: scenario.title, engine: scenario.engine, unit: scenario.unit, contenders,
     berthToRaw, berthToDockerode: ratio(contenders.berth?.rate, contenders.dockerode?.rate), berthRssToRaw,
+    berthCpuToRaw: ratio(contenders.berth?.cpuPerOpMicros, contenders.raw?.cpuPerOpMicros),
     target, targetMet, problems,
   };
 }
@@ -177,22 +180,23 @@ export function markdown(results: BenchResults): string {
   out.push('');
   for (const note of results.notes) out.push(`> ${note}`, '>');
   if (results.notes.length) out.pop();
-  out.push('', '## Targets (issue 8)', '', '| scenario | Berth vs raw | target | Berth vs dockerode | met |', '|---|---:|---|---:|---|');
+  out.push('', '## Targets (issue 8)', '', '| scenario | Berth vs raw | target | Berth vs dockerode | met | Berth CPU/op vs raw |', '|---|---:|---|---:|---|---:|');
   for (const s of results.scenarios) {
     if (!s.target) continue;
     const target = [s.target.minRatioToRaw !== undefined ? `≥ ${s.target.minRatioToRaw}x` : '', s.target.maxRssRatioToRaw !== undefined ? `RSS ≤ ${s.target.maxRssRatioToRaw}x (${times(s.berthRssToRaw)})` : ''].filter(Boolean).join(', ');
-    out.push(`| ${s.title} | ${times(s.berthToRaw)} | ${target} | ${times(s.berthToDockerode)} | ${s.targetMet === null ? 'n/a' : s.targetMet ? 'yes' : 'no'} |`);
+    out.push(`| ${s.title} | ${times(s.berthToRaw)} | ${target} | ${times(s.berthToDockerode)} | ${s.targetMet === null ? 'n/a' : s.targetMet ? 'yes' : 'no'} | ${times(s.berthCpuToRaw)} |`);
   }
   if (results.oneShot) {
     const v = oneShotVerdict(results.oneShot);
-    out.push(`| one-shot \`berth ps -a\` (wall time) | ${times(v.toRaw)} of raw's time | ≤ 1.2x raw's time, < 0.5x dockerode's | ${times(v.toDockerode)} of dockerode's time | ${v.met === null ? 'n/a' : v.met ? 'yes' : 'no'} |`);
+    out.push(`| one-shot \`berth ps -a\` (wall time) | ${times(v.toRaw)} of raw's time | ≤ 1.2x raw's time, < 0.5x dockerode's | ${times(v.toDockerode)} of dockerode's time | ${v.met === null ? 'n/a' : v.met ? 'yes' : 'no'} | |`);
   }
   out.push('');
   out.push('Ratios compare throughput (higher is better) unless they say time. "vs raw" is the contender\'s throughput over the raw',
     'keep-alive `node:net` client\'s (the practical limit); "vs dockerode" over dockerode\'s. CPU/op is user + system time of the',
     'client process per operation (a logs or events operation is the whole stream); peak RSS is the client process\'s maximum',
     'resident set (each run is its own process); engine CPU is the fake engine\'s CPU use during the run (near 100% means the',
-    'fake engine, not the client, was the bottleneck).', '');
+    'fake engine, not the client, was the bottleneck). "CPU/op vs raw" is Berth\'s CPU time per operation over raw\'s (lower',
+    'is better): when the machine is busy, each process gets a share of the cores, so throughput follows CPU per operation.', '');
   for (const s of results.scenarios) {
     out.push(`## ${s.title}`, '');
     const engineColumn = s.engine === 'fake';

@@ -112,7 +112,7 @@ async function runScenario(scenario: Scenario, repetitions: number, socket: stri
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const started = performance.now();
-  const repetitions = options.repetitions ?? (options.quick ? 1 : 3);
+  const repetitions = options.repetitions ?? (options.quick ? 1 : 4);
   const runId = randomBytes(4).toString('hex');
   const notes = [
     'The machine is shared with other engineers\' test runs, so absolute numbers are noisy. Contenders run interleaved ' +

@@ -70,7 +70,7 @@ export interface Scenario {
   expect?: { counts?: StreamCounts; itemsPerOp?: number };
 }
 
-/** Settings of a run: the default (≈ 8 minutes on 2 cores) or `--quick` (≈ 1 minute). */
+/** Settings of a run: the default (≈ 8 minutes on 2 busy cores) or `--quick` (≈ 1 minute). */
 export interface RunSettings {
   quick: boolean;
   repetitions: number;
@@ -89,8 +89,8 @@ function logCounts(frameBytes: number, mebibytes: number): StreamCounts {
 /** The scenarios of a run, in the order they run. */
 export function scenarios(settings: RunSettings): Scenario[] {
   const { quick } = settings;
-  const duration = quick ? 400 : 2000;
-  const warmup = quick ? 150 : 500;
+  const duration = quick ? 400 : 1200;
+  const warmup = quick ? 150 : 400;
   const timed = { durationMs: duration, warmupMs: warmup, minWarmupOps: 1 };
   const once = { durationMs: 0, warmupMs: 0, minWarmupOps: 1 };
   const bigLogs = quick ? 64 : 512;
