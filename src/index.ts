@@ -10,7 +10,7 @@
 export { Docker, type DockerOptions, type RequestOptions, type RouteMethod, type RoutePath, type RouteOperation } from './docker.js';
 export type { CallOptions, EngineKind, PingResult } from './api/api-client.js';
 export type { Containers, StartResult, StopResult, PathStat, ArchiveResult, TarSource } from './api/containers.js';
-export type { System, SessionOptions } from './api/system.js';
+export type { System, SessionOptions, EventsQuery, EventTime } from './api/system.js';
 export type { Images, CommitOptions } from './api/images.js';
 export type { ImageTransfers, PullOptions, PushOptions, ImportOptions, BuildOptions } from './api/image-transfers.js';
 export type {
@@ -27,7 +27,7 @@ export {
 export { directoryContext, walkContext, type DirectoryContextOptions, type ContextEntry } from './build/context.js';
 export { parseDockerignore } from './build/dockerignore.js';
 export { PatternMatcher, type IgnorePattern, type MatchInfo } from './build/pattern-matcher.js';
-export type { Exec } from './api/exec.js';
+export type { Exec, ExecRunOptions, ExecRunResult } from './api/exec.js';
 export type { Networks, NetworkPruneResult } from './api/networks.js';
 export type { Volumes, VolumeListResult, VolumePruneResult } from './api/volumes.js';
 export type { Swarm } from './api/swarm.js';
@@ -39,6 +39,7 @@ export type { Configs } from './api/configs.js';
 export type { Plugins, PluginRegistryOptions, PluginProgress } from './api/plugins.js';
 export type { Distribution } from './api/distribution.js';
 export type { OutputFrame, StreamName } from './stream/frames.js';
+export type { HijackedSession, SessionInput, TerminalSize } from './stream/hijacked-session.js';
 export type { HttpResponse } from './transport/response.js';
 export type { TlsOptions } from './transport/connector-for-endpoint.js';
 export type { Connector, ConnectOptions } from './transport/connector.js';

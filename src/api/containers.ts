@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type {
-  ContainerArchiveQuery, ContainerChangesResponse, ContainerCreateBody, ContainerCreateQuery, ContainerCreateResponse,
+  ContainerArchiveQuery, ContainerAttachQuery, ContainerAttachWebsocketQuery, ContainerChangesResponse, ContainerCreateBody, ContainerCreateQuery, ContainerCreateResponse,
   ContainerDeleteQuery, ContainerExportQuery, ContainerInspectQuery, ContainerInspectResponse, ContainerKillQuery,
   ContainerListQuery, ContainerListResponse, ContainerLogsQuery, ContainerPruneQuery, ContainerPruneResponse,
   ContainerRenameQuery, ContainerResizeQuery, ContainerRestartQuery, ContainerStatsQuery, ContainerStatsResponse,
@@ -10,6 +10,8 @@ import type {
 import { jsonLines } from '../stream/json-lines.js';
 import type { OutputFrame } from '../stream/frames.js';
 import type { ApiClient, CallOptions } from './api-client.js';
+import { attachContainer, attachWebSocket } from './attach.js';
+import type { HijackedSession } from '../stream/hijacked-session.js';
 import { decodeOutput } from './output.js';
 import { waitRemovedOnPodman } from './podman-compat.js';
 import { normalizeStatsSample, normalizeStatsSamples } from './stats-sample.js';
@@ -224,6 +226,35 @@ export class Containers {
     const path = route`/containers/${id}/archive`;
     requirePath(query);
     await this.#api.empty({ operation: 'PutContainerArchive', method: 'PUT', path, query, body: tar, contentType: 'application/x-tar', options });
+  }
+
+  // --- attach (the logic lives in attach.ts) ---
+
+  /**
+   * Attaches to a container's stdio (`POST /containers/{id}/attach`, hijacked): a {@link HijackedSession}
+   * with the output as frames, `stdin` (with `end()` for end of file) and `resize`. Without a query it
+   * follows stdout and stderr (`stream`, `stdout`, `stderr`); add `stdin: true` to write, `logs: true` to
+   * replay earlier output first, `detachKeys` to change ctrl-p,ctrl-q.
+   *
+   * ```ts
+   * const session = await docker.containers.attach(id, { stream: true, stdin: true, stdout: true, stderr: true });
+   * await session.stdin.writeAll('hello\n');
+   * for await (const frame of session) process.stdout.write(frame.data);
+   * ```
+   */
+  attach(id: string, query?: ContainerAttachQuery, options?: CallOptions): Promise<HijackedSession> {
+    return attachContainer(this.#api, id, query, {
+      hasTty: async () => (await this.inspect(id, {}, options)).Config?.Tty === true,
+      resize: (size) => this.resize(id, size, options),
+    }, options);
+  }
+
+  /**
+   * Reads a container's output through the engine's WebSocket endpoint (`GET /containers/{id}/attach/ws`)
+   * as raw byte chunks. Lazy: connects when the loop starts, closes when it is left.
+   */
+  attachWebSocket(id: string, query?: ContainerAttachWebsocketQuery, options?: CallOptions): AsyncIterable<Uint8Array> {
+    return attachWebSocket(this.#api, id, query, options);
   }
 
   /** Removes stopped containers; resolves with what was deleted and the space reclaimed. */

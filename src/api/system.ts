@@ -1,9 +1,11 @@
 import type { Duplex } from 'node:stream';
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
 import type { RegistryAuth } from '../auth/credential-store.js';
+import type { EventMessage } from '../generated/models.js';
 import type {
-  SystemAuthResponse, SystemDataUsageQuery, SystemDataUsageResponse, SystemInfoResponse, SystemVersionResponse,
+  SystemAuthResponse, SystemDataUsageQuery, SystemEventsQuery, SystemDataUsageResponse, SystemInfoResponse, SystemVersionResponse,
 } from '../generated/operations.js';
+import { jsonLines } from '../stream/json-lines.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { normalizeDataUsage } from './data-usage.js';
 
@@ -17,7 +19,18 @@ export interface SessionOptions extends CallOptions {
   sharedKey?: string | undefined;
 }
 
-/** The System operations: version, info, disk usage, sessions. (`ping` is on {@link Docker} itself.) */
+/** A point in time for `events`: a `Date`, Unix seconds, or what the engine takes (`1700000000`, `10m` …). */
+export type EventTime = Date | number | string;
+
+/** The query of {@link System.events}: the engine's own `since`, `until` and `filters`. */
+export interface EventsQuery extends Omit<SystemEventsQuery, 'since' | 'until'> {
+  /** Replay events from this time on, then keep streaming. */
+  since?: EventTime;
+  /** Stop at this time (the stream then ends by itself). */
+  until?: EventTime;
+}
+
+/** The System operations: version, info, disk usage, sessions, events. (`ping` is on {@link Docker} itself.) */
 export class System {
   readonly #api: ApiClient;
 
@@ -88,4 +101,34 @@ export class System {
     }
     return response.json<SystemAuthResponse>();
   }
+
+  /**
+   * The engine's events (`GET /events`) as they happen: containers, images, networks, volumes …, typed.
+   * Without `until` it runs until you leave the loop or abort; a message split across chunks, or several
+   * in one chunk, are decoded correctly.
+   *
+   * ```ts
+   * for await (const event of docker.system.events({ filters: { label: ['app=web'] } })) console.log(event.Action);
+   * ```
+   */
+  events(query: EventsQuery = {}, options?: CallOptions): AsyncIterable<EventMessage> {
+    const wire: SystemEventsQuery = { since: eventTime('since', query.since), until: eventTime('until', query.until), filters: query.filters };
+    return this.#api.stream({ operation: 'SystemEvents', method: 'GET', path: '/events', query: wire, options }, (response) => jsonLines<EventMessage>(response));
+  }
+}
+
+/** Unix seconds (with a fraction for sub-second dates), as the engine reads `since` and `until`. */
+function eventTime(name: string, value: EventTime | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw new InvalidArgumentError(`Invalid ${name}: not a valid date`);
+    return (ms / 1000).toFixed(3).replace(/\.?0+$/, '');
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`Invalid ${name} ${value}: Unix seconds expected`);
+    return String(value);
+  }
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidArgumentError(`Invalid ${name}: a date, Unix seconds or a duration such as 10m`);
+  return value;
 }

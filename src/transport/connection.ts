@@ -183,7 +183,10 @@ export class Connection {
       this.destroy();
     },
     takeOver: () => {
-      if (this.#response?.status !== 101 || this.#upgraded) throw new ProtocolError('Only a 101 response can be taken over');
+      // A 101, or a body that runs until the connection closes: some engines answer an upgrade request
+      // with `200 OK` and then carry the raw stream on the same connection without switching protocols.
+      const takeable = this.#response?.status === 101 || this.#parser?.closeDelimited === true;
+      if (!takeable || this.#upgraded) throw new ProtocolError('Only a 101 response, or one whose body runs until the connection closes, can be taken over');
       this.#upgraded = true;
       this.#finishExchange();
       const stream = this.#stream;

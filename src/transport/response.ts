@@ -155,8 +155,19 @@ export class HttpResponse implements AsyncIterable<Buffer> {
     while ((await this.read()) !== undefined) { /* drain */ }
   }
 
-  /** For a `101 Switching Protocols`: the raw stream to the engine. The connection leaves the pool for good. */
+  /**
+   * For a `101 Switching Protocols` (or a `200` whose body runs until the connection closes, which some
+   * engines send instead of a 101): the raw stream to the engine, starting with any bytes already read.
+   * The connection leaves the pool for good.
+   */
   takeOver(): Duplex {
-    return this.#source.takeOver();
+    const stream = this.#source.takeOver();
+    // Body bytes read before the take-over belong to the raw stream: give them back in order.
+    if (this.#queue.length > 0) stream.unshift(Buffer.concat(this.#queue));
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#ended = true;
+    this.#paused = false;
+    return stream;
   }
 }
