@@ -8,6 +8,7 @@ import type {
   ContainerWaitQuery, ContainerWaitResponse, PutContainerArchiveQuery,
 } from '../generated/operations.js';
 import { jsonLines } from '../stream/json-lines.js';
+import { statsUntilStopped } from '../stream/stats-samples.js';
 import type { OutputFrame } from '../stream/frames.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { attachContainer, attachWebSocket } from './attach.js';
@@ -121,7 +122,7 @@ export class Containers {
   /** Resource usage as a stream of samples (about one a second), until you leave the loop or the container stops. */
   statsStream(id: string, query: Omit<ContainerStatsQuery, 'stream'> = {}, options?: CallOptions): AsyncIterable<ContainerStatsResponse> {
     const path = route`/containers/${id}/stats`;
-    return this.#api.stream({ operation: 'ContainerStats', method: 'GET', path, query: { ...query, stream: true }, options }, (response) => normalizeStatsSamples(jsonLines<ContainerStatsResponse>(response)));
+    return this.#api.stream({ operation: 'ContainerStats', method: 'GET', path, query: { ...query, stream: true }, options }, (response) => statsUntilStopped(normalizeStatsSamples(jsonLines<ContainerStatsResponse>(response))));
   }
 
   /** Resizes a container's TTY. */
