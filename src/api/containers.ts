@@ -8,7 +8,7 @@ import type {
   ContainerWaitQuery, ContainerWaitResponse, PutContainerArchiveQuery,
 } from '../generated/operations.js';
 import { jsonLines } from '../stream/json-lines.js';
-import { statsUntilStopped } from '../stream/stats-samples.js';
+import { statsUntilStopped } from '../stream/stats-until-stopped.js';
 import type { OutputFrame } from '../stream/frames.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { attachContainer, attachWebSocket } from './attach.js';
@@ -243,7 +243,7 @@ export class Containers {
    * for await (const frame of session) process.stdout.write(frame.data);
    * ```
    */
-  attach(id: string, query?: ContainerAttachQuery, options?: CallOptions): Promise<HijackedSession> {
+  async attach(id: string, query?: ContainerAttachQuery, options?: CallOptions): Promise<HijackedSession> {
     return attachContainer(this.#api, id, query, {
       hasTty: async () => (await this.inspect(id, {}, options)).Config?.Tty === true,
       resize: (size) => this.resize(id, size, options),

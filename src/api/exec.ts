@@ -58,7 +58,7 @@ export class Exec {
    * const { Id } = await docker.exec.create(container, { Cmd: ['ls', '/'], AttachStdout: true, AttachStderr: true });
    * ```
    */
-  create(containerId: string, body: ContainerExecBody, options?: CallOptions): Promise<ContainerExecResponse> {
+  async create(containerId: string, body: ContainerExecBody, options?: CallOptions): Promise<ContainerExecResponse> {
     if (!body || !Array.isArray(body.Cmd) || body.Cmd.length === 0) throw new InvalidArgumentError('exec create needs a command (Cmd)');
     if (body.ConsoleSize) validateConsoleSize(body.ConsoleSize);
     const path = route`/containers/${containerId}/exec`;
@@ -70,7 +70,7 @@ export class Exec {
    * half-close, resize). The output loop ends when the command exits; then {@link Exec.inspect} has its
    * exit code.
    */
-  start(id: string, body: Omit<ExecStartBody, 'Detach'> = {}, options?: CallOptions): Promise<HijackedSession> {
+  async start(id: string, body: Omit<ExecStartBody, 'Detach'> = {}, options?: CallOptions): Promise<HijackedSession> {
     if (body.ConsoleSize) validateConsoleSize(body.ConsoleSize);
     const path = route`/exec/${id}/start`;
     return openHijackedSession(this.#api, { operation: 'ExecStart', method: 'POST', path, body: { ...body, Detach: false }, options }, {
@@ -94,7 +94,7 @@ export class Exec {
   }
 
   /** Low-level information on an exec instance: `Running`, `ExitCode`, `Pid`, its process configuration. */
-  inspect(id: string, options?: CallOptions): Promise<ExecInspectResponse> {
+  async inspect(id: string, options?: CallOptions): Promise<ExecInspectResponse> {
     return this.#api.json({ operation: 'ExecInspect', method: 'GET', path: route`/exec/${id}/json`, options });
   }
 
