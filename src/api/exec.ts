@@ -137,12 +137,15 @@ export class Exec {
     return {
       stdout: Buffer.concat(stdout).toString('utf8'),
       stderr: Buffer.concat(stderr).toString('utf8'),
-      exitCode: await this.#exitCode(Id, callOptions),
+      exitCode: await this.exitCode(Id, callOptions),
     };
   }
 
-  /** The exit code, once the engine has recorded it (the output can end a moment before). */
-  async #exitCode(id: string, options: CallOptions): Promise<number> {
+  /**
+   * The exit code of an exec whose output has ended. The engine records it a moment after it closes the
+   * output, so this asks again (for up to 10 s) while the exec still counts as running.
+   */
+  async exitCode(id: string, options?: CallOptions): Promise<number> {
     const deadline = Date.now() + EXIT_CODE_WAIT_MS;
     for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
       const info = await this.inspect(id, options);

@@ -109,7 +109,7 @@ describe('containers.attach', () => {
 describe('containers.attachWebSocket', () => {
   it('reads a container\'s output through the WebSocket endpoint until it exits', { timeout: 30_000 }, async (t) => {
     podmanDiffers(t, 'Podman 4 has no /containers/{id}/attach/ws (404)');
-    const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Cmd: ['sh', '-c', 'sleep 0.5; echo one; echo two >&2; echo three'], Labels: { [TEST_LABEL]: label } }));
+    const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Cmd: ['sh', '-c', 'sleep 0.5; echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three'], Labels: { [TEST_LABEL]: label } }));
     const reading = (async () => {
       let text = '';
       for await (const chunk of docker.containers.attachWebSocket(Id, { stream: true, stdout: true, stderr: true })) text += Buffer.from(chunk).toString('utf8');
