@@ -17,6 +17,12 @@ export interface CommandEntry {
 const lifecycle = () => import('./containers-lifecycle.js');
 const create = () => import('./containers-create.js');
 const info = () => import('./containers-info.js');
+const networks = () => import('./networks.js');
+const volumes = () => import('./volumes.js');
+const swarm = () => import('./swarm.js');
+const services = () => import('./services.js');
+const secretsConfigs = () => import('./secrets-configs.js');
+const plugins = () => import('./plugins.js');
 
 /** Every command, in the order `berth --help` lists them. */
 export const commands: CommandEntry[] = [
@@ -44,12 +50,64 @@ export const commands: CommandEntry[] = [
   { names: ['version'], summary: 'Show the Docker version information', load: async () => (await import('./system.js')).version },
   { names: ['info', 'system info'], summary: 'Display system-wide information', load: async () => (await import('./system.js')).info },
   { names: ['system df'], summary: 'Show docker disk usage', load: async () => (await import('./system.js')).df },
+  { names: ['network ls', 'network list'], summary: 'List networks', load: async () => (await networks()).networkLs },
+  { names: ['network create'], summary: 'Create a network', load: async () => (await networks()).networkCreate },
+  { names: ['network inspect'], summary: 'Display detailed information on one or more networks', load: async () => (await networks()).networkInspect },
+  { names: ['network connect'], summary: 'Connect a container to a network', load: async () => (await networks()).networkConnect },
+  { names: ['network disconnect'], summary: 'Disconnect a container from a network', load: async () => (await networks()).networkDisconnect },
+  { names: ['network rm', 'network remove'], summary: 'Remove one or more networks', load: async () => (await networks()).networkRm },
+  { names: ['network prune'], summary: 'Remove all unused networks', load: async () => (await networks()).networkPrune },
+  { names: ['volume ls', 'volume list'], summary: 'List volumes', load: async () => (await volumes()).volumeLs },
+  { names: ['volume create'], summary: 'Create a volume', load: async () => (await volumes()).volumeCreate },
+  { names: ['volume inspect'], summary: 'Display detailed information on one or more volumes', load: async () => (await volumes()).volumeInspect },
+  { names: ['volume rm', 'volume remove'], summary: 'Remove one or more volumes', load: async () => (await volumes()).volumeRm },
+  { names: ['volume prune'], summary: 'Remove unused local volumes', load: async () => (await volumes()).volumePrune },
+  { names: ['swarm init'], summary: 'Initialize a swarm', load: async () => (await swarm()).swarmInit },
+  { names: ['swarm join'], summary: 'Join a swarm as a node and/or manager', load: async () => (await swarm()).swarmJoin },
+  { names: ['swarm join-token'], summary: 'Manage join tokens', load: async () => (await swarm()).swarmJoinToken },
+  { names: ['swarm leave'], summary: 'Leave the swarm', load: async () => (await swarm()).swarmLeave },
+  { names: ['swarm unlock-key'], summary: 'Manage the unlock key', load: async () => (await swarm()).swarmUnlockKey },
+  { names: ['node ls', 'node list'], summary: 'List nodes in the swarm', load: async () => (await swarm()).nodeLs },
+  { names: ['node inspect'], summary: 'Display detailed information on one or more nodes', load: async () => (await swarm()).nodeInspect },
+  { names: ['node update'], summary: 'Update a node', load: async () => (await swarm()).nodeUpdate },
+  { names: ['node rm', 'node remove'], summary: 'Remove one or more nodes from the swarm', load: async () => (await swarm()).nodeRm },
+  { names: ['service create'], summary: 'Create a new service', load: async () => (await services()).serviceCreate },
+  { names: ['service ls', 'service list'], summary: 'List services', load: async () => (await services()).serviceLs },
+  { names: ['service ps'], summary: 'List the tasks of one or more services', load: async () => (await services()).servicePs },
+  { names: ['service inspect'], summary: 'Display detailed information on one or more services', load: async () => (await services()).serviceInspect },
+  { names: ['service logs'], summary: 'Fetch the logs of a service or task', load: async () => (await services()).serviceLogs },
+  { names: ['service scale'], summary: 'Scale one or multiple replicated services', load: async () => (await services()).serviceScale },
+  { names: ['service update'], summary: 'Update a service', load: async () => (await services()).serviceUpdate },
+  { names: ['service rollback'], summary: 'Revert changes to a service\'s configuration', load: async () => (await services()).serviceRollback },
+  { names: ['service rm', 'service remove'], summary: 'Remove one or more services', load: async () => (await services()).serviceRm },
+  { names: ['secret create'], summary: 'Create a secret from a file or STDIN as content', load: async () => (await secretsConfigs()).secretCreate },
+  { names: ['secret ls', 'secret list'], summary: 'List secrets', load: async () => (await secretsConfigs()).secretLs },
+  { names: ['secret inspect'], summary: 'Display detailed information on one or more secrets', load: async () => (await secretsConfigs()).secretInspect },
+  { names: ['secret rm', 'secret remove'], summary: 'Remove one or more secrets', load: async () => (await secretsConfigs()).secretRm },
+  { names: ['config create'], summary: 'Create a config from a file or STDIN as content', load: async () => (await secretsConfigs()).configCreate },
+  { names: ['config ls', 'config list'], summary: 'List configs', load: async () => (await secretsConfigs()).configLs },
+  { names: ['config inspect'], summary: 'Display detailed information on one or more configs', load: async () => (await secretsConfigs()).configInspect },
+  { names: ['config rm', 'config remove'], summary: 'Remove one or more configs', load: async () => (await secretsConfigs()).configRm },
+  { names: ['plugin ls', 'plugin list'], summary: 'List plugins', load: async () => (await plugins()).pluginLs },
+  { names: ['plugin create'], summary: 'Create a plugin from a rootfs and configuration', load: async () => (await plugins()).pluginCreate },
+  { names: ['plugin enable'], summary: 'Enable a plugin', load: async () => (await plugins()).pluginEnable },
+  { names: ['plugin disable'], summary: 'Disable a plugin', load: async () => (await plugins()).pluginDisable },
+  { names: ['plugin inspect'], summary: 'Display detailed information on one or more plugins', load: async () => (await plugins()).pluginInspect },
+  { names: ['plugin rm', 'plugin remove'], summary: 'Remove one or more plugins', load: async () => (await plugins()).pluginRm },
 ];
 
 /** The management commands (`berth container …`, `berth system …`). */
 export const groups: Record<string, string> = {
   container: 'Manage containers',
   system: 'Manage Docker',
+  network: 'Manage networks',
+  volume: 'Manage volumes',
+  swarm: 'Manage Swarm',
+  node: 'Manage Swarm nodes',
+  service: 'Manage Swarm services',
+  secret: 'Manage Swarm secrets',
+  config: 'Manage Swarm configs',
+  plugin: 'Manage plugins',
 };
 
 /** The entry for a command name (`ps`, `container ls`), or undefined. */
