@@ -23,13 +23,13 @@ function isEngineError(error: unknown): error is Error & { status: number } {
 
 /** The line the Docker CLI would print for `error` (without the trailing newline). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof CliError) return error.message;
+  if (error instanceof CliError || error instanceof UsageError) return error.message;
   if (isEngineError(error)) return `Error response from daemon: ${error.message}`;
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    // A ConnectionError's message already says where and why, with its hint, as the Docker CLI does.
-    if (code === 'CONNECTION') return error.message;
-    if (code === 'STREAM') return error.message;
+    // Berth's own errors (a ConnectionError with its hint, an InvalidArgumentError …) and system errors
+    // (ENOENT …) carry a code and a message meant for the user: printed as they are, as the docker CLI
+    // prints its errors. Anything else is unexpected and says so.
+    if (typeof (error as { code?: unknown }).code === 'string') return error.message;
     return `Error: ${error.message}`;
   }
   return `Error: ${String(error)}`;
