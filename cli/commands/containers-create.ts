@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { StreamError, type Docker } from '../../src/index.js';
 import { jsonLines } from '../../src/stream/json-lines.js';
 import { type FlagSpec, type ParsedArgs } from '../args.js';
-import { write, writeLine, type CliContext, type Command } from '../command.js';
+import { writeLine, type CliContext, type Command } from '../command.js';
+import { FrameWriter } from '../frame-writer.js';
 import { CliError, errorMessage, isNotFoundError } from '../errors.js';
 import { buildCreateRequest, CREATE_FLAGS, type CreateRequest } from './run-options.js';
 
@@ -75,9 +76,9 @@ async function runContainer(context: CliContext, args: ParsedArgs): Promise<numb
   try {
     // Logs from the start, following: nothing the container wrote before this request is lost, and the
     // stream ends when the container stops.
-    for await (const frame of docker.containers.logs(id, { stdout: true, stderr: true, follow: true })) {
-      await write(frame.stream === 'stderr' ? context.stderr : context.stdout, frame.data);
-    }
+    const output = new FrameWriter(context);
+    for await (const frame of docker.containers.logs(id, { stdout: true, stderr: true, follow: true })) await output.write(frame);
+    await output.end();
     const { StatusCode, Error: waitError } = await docker.containers.wait(id);
     if (waitError?.Message) throw new Error(waitError.Message);
     return StatusCode;

@@ -3,7 +3,8 @@
  * output is all stdout), following with `-f` until the container stops.
  */
 import { UsageError } from '../args.js';
-import { write, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { FrameWriter } from '../frame-writer.js';
 import { parseTimestamp } from '../format.js';
 
 function timestampFlag(text: string | undefined, flag: string): number | undefined {
@@ -44,9 +45,9 @@ export const logs: Command = {
       since: timestampFlag(args.string('since'), '--since'),
       until: timestampFlag(args.string('until'), '--until'),
     });
-    for await (const frame of frames) {
-      await write(frame.stream === 'stderr' ? context.stderr : context.stdout, frame.data);
-    }
+    const output = new FrameWriter(context);
+    for await (const frame of frames) await output.write(frame);
+    await output.end();
     return 0;
   },
 };
