@@ -1,7 +1,8 @@
 /**
  * A small subset of Go's text/template, enough for the `--format` strings people pass to the Docker CLI:
  * `{{.Field.Sub}}`, `{{json .Config}}`, `{{.Names | upper}}`, `{{index .Config.Labels "k"}}`,
- * `{{join .Args ","}}`, `{{len .Mounts}}`, `{{printf "%s" .Id}}`, and `\t`/`\n` escapes. Values print as
+ * `{{join .Args ","}}`, `{{len .Mounts}}`, `{{printf "%s" .Id}}`, `{{.Label "key"}}` (a row's method), and
+ * `\t`/`\n` escapes. Values print as
  * Go prints them (`[a b]` for lists, `map[k:v]` for objects, `<no value>` for a missing key).
  * Control actions (`if`, `range`, `with`) are not supported and are reported as such.
  */
@@ -53,6 +54,9 @@ function evaluatePipeline(action: string, data: unknown): unknown {
       value = FUNCTIONS[head]!(...args);
     } else if (args.length === 0) {
       value = evaluateArgument(head, data);
+    } else if (head.startsWith('.') && typeof evaluateArgument(head, data) === 'function') {
+      // A method with arguments, as the docker CLI's list rows have: `{{.Label "com.example.key"}}`.
+      value = (evaluateArgument(head, data) as (...values: unknown[]) => unknown)(...args);
     } else {
       throw new UsageError(`template: function "${head}" not defined`, 1);
     }

@@ -27,6 +27,8 @@ export interface ContainerRow {
   Size: string;
   State: string;
   Status: string;
+  /** `{{.Label "key"}}`: one label's value (a method, so JSON output leaves it out, as docker's does). */
+  Label: (name: unknown) => string;
 }
 
 const HEADERS: Record<string, string> = {
@@ -113,6 +115,7 @@ export function containerRow(container: ContainerSummary, truncate: boolean, now
     Size: sizeRootFs > 0 ? `${humanSize(sizeRw, 3)} (virtual ${humanSize(sizeRootFs, 3)})` : humanSize(sizeRw, 3),
     State: container.State ?? '',
     Status: container.Status ?? '',
+    Label: (name) => container.Labels?.[String(name)] ?? '',
   };
 }
 

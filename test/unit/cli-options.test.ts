@@ -99,6 +99,9 @@ describe('ps columns', () => {
     assert.equal(row.LocalVolumes, '1');
     assert.equal(row.Networks, 'app,bridge');
     assert.equal(row.Size, '0B');
+    assert.equal(row.Label('z'), '1');
+    assert.equal(row.Label('nope'), '');
+    assert.ok(!JSON.stringify(row).includes('"Label"'), 'the method is not part of the JSON output');
     const untruncated = containerRow({ Id: 'a'.repeat(64), Names: ['/web', '/other/alias'], Image: 'sha256:' + 'b'.repeat(64), ImageID: 'sha256:' + 'b'.repeat(64) }, false);
     assert.equal(untruncated.Names, 'web,other/alias');
     assert.equal(containerRow({ Image: 'sha256:' + 'b'.repeat(64), ImageID: 'sha256:' + 'b'.repeat(64) }, true).Image, 'b'.repeat(12));
