@@ -301,8 +301,8 @@ describe('berth ps', () => {
     const name = await runSleeping('pstpl');
     const plain = await runCli(['ps', '--filter', `name=${name}`, '--format', '{{.Names}}\\t{{.State}}']);
     assert.equal(plain.stdout, `${name}\trunning\n`);
-    const label = await runCli(['ps', '--filter', `name=${name}`, '--format', '{{.Label "berth.test"}}']);
-    assert.equal(label.stdout, `${labelValue}\n`);
+    const labelled = await runCli(['ps', '--filter', `name=${name}`, '--format', '{{.Label "berth.test"}}']);
+    assert.equal(labelled.stdout, `${labelValue}\n`);
     const table = await runCli(['ps', '--filter', `name=${name}`, '--format', 'table {{.Names}}\t{{.State}}']);
     assert.match(table.stdout, new RegExp(`^NAMES +STATE\\n${name} +running\\n$`));
   });
