@@ -2,7 +2,7 @@
  * What a command is: its usage line, its flags, how many arguments it takes, and the function that runs it.
  * Command modules export these; `commands/index.ts` names them and loads each module only when it runs.
  */
-import type { Docker } from '../src/index.js';
+import type { Docker, ResolveEndpointOptions } from '../src/index.js';
 import type { FlagSpec, ParsedArgs } from './args.js';
 
 /** Where a command writes, and what it talks to. */
@@ -16,6 +16,8 @@ export interface CliContext {
   commandPath: string;
   /** The process environment (for `-e NAME` without a value). */
   env: NodeJS.ProcessEnv;
+  /** The global endpoint flags (`-H`, `--context`, `--config`, `--tls*`), for commands that resolve endpoints themselves. */
+  endpoint?: Omit<ResolveEndpointOptions, 'env'>;
 }
 
 /** One command's definition. `run` resolves with the exit code. */

@@ -5,21 +5,22 @@
  * that command runs. Exit codes follow the Docker CLI: 0, 1 on errors, 125 on flag errors, or what the
  * command says (a container's exit code for `run`).
  */
-import { formatFlagHelp, parseArgs, UsageError, type FlagSpec } from './args.js';
+import type { Docker, ResolveEndpointOptions } from '../src/index.js';
+import { formatFlagHelp, parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 import type { CliContext, Command } from './command.js';
 import { commands, findCommand, groups } from './commands/index.js';
-import { errorMessage, exitCodeFor } from './errors.js';
+import { CliError, errorMessage, exitCodeFor } from './errors.js';
 import { cliVersion } from './version.js';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'host', short: 'H', type: 'string', description: 'Daemon socket to connect to' },
-  { name: 'context', short: 'c', type: 'string', description: 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST and DOCKER_CONTEXT)' },
+  { name: 'context', short: 'c', type: 'string', description: 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "docker context use")' },
   { name: 'config', type: 'string', description: 'Location of client config files', defaultText: '"~/.docker"' },
   { name: 'tls', type: 'boolean', description: 'Use TLS; implied by --tlsverify' },
   { name: 'tlsverify', type: 'boolean', description: 'Use TLS and verify the remote' },
-  { name: 'tlscacert', type: 'string', description: 'Trust certs signed only by this CA' },
-  { name: 'tlscert', type: 'string', description: 'Path to TLS certificate file' },
-  { name: 'tlskey', type: 'string', description: 'Path to TLS key file' },
+  { name: 'tlscacert', type: 'string', description: 'Trust certs signed only by this CA', defaultText: '"~/.docker/ca.pem"' },
+  { name: 'tlscert', type: 'string', description: 'Path to TLS certificate file', defaultText: '"~/.docker/cert.pem"' },
+  { name: 'tlskey', type: 'string', description: 'Path to TLS key file', defaultText: '"~/.docker/key.pem"' },
   { name: 'version', short: 'v', type: 'boolean', description: 'Print version information and quit' },
   { name: 'help', short: 'h', type: 'boolean', description: 'Print usage' },
   { name: 'debug', short: 'D', type: 'boolean', description: 'Enable debug mode' },
@@ -95,29 +96,17 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const { Docker } = await import('../src/index.js');
-  // The endpoint as the docker CLI chooses it: --context or -H (not both) > DOCKER_HOST > DOCKER_CONTEXT >
-  // the config file's current context > the default socket.
-  const resolveOptions = {
-    host: globals.string('host'),
-    context: globals.string('context'),
-    configDir: globals.string('config'),
-    tls: globals.has('tls') ? globals.bool('tls') : undefined,
-    tlsVerify: globals.has('tlsverify') ? globals.bool('tlsverify') : undefined,
-    tlsCaCert: globals.string('tlscacert'),
-    tlsCert: globals.string('tlscert'),
-    tlsKey: globals.string('tlskey'),
-  };
-  let docker: InstanceType<typeof Docker>;
-  try {
-    docker = Docker.fromEnv(process.env, {}, resolveOptions);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(/^conflicting options/.test(message) ? `${message}\n` : `Failed to initialize: ${message}\n`);
+  const endpoint = endpointOptions(globals);
+  if (endpoint.host && endpoint.context) {
+    process.stderr.write('conflicting options: cannot specify both --host and --context\n');
     return 1;
   }
+  const { Docker } = await import('../src/index.js');
+  // Resolved on first use, as the docker CLI does: `context` commands work even when the current context is broken.
+  let docker: InstanceType<typeof Docker> | undefined;
   const context: CliContext = {
-    docker: () => docker,
+    docker: () => (docker ??= connect(Docker, endpoint)),
+    endpoint,
     stdout: process.stdout,
     stderr: process.stderr,
     // A getter: touching process.stdin opens a handle, which only cp and prune need.
@@ -135,7 +124,33 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${errorMessage(error)}\n`);
     return exitCodeFor(error);
   } finally {
-    docker.close();
+    docker?.close();
+  }
+}
+
+/** The global flags that say where the engine is, for the library's resolver (the docker CLI's order). */
+function endpointOptions(globals: ParsedArgs): Omit<ResolveEndpointOptions, 'env'> {
+  return {
+    host: globals.string('host'),
+    context: globals.string('context'),
+    configDir: globals.string('config'),
+    tls: globals.has('tls') ? globals.bool('tls') : undefined,
+    tlsVerify: globals.has('tlsverify') ? globals.bool('tlsverify') : undefined,
+    tlsCaCert: globals.string('tlscacert'),
+    tlsCert: globals.string('tlscert'),
+    tlsKey: globals.string('tlskey'),
+  };
+}
+
+/** A client for the engine the flags and environment select; a failure to resolve it reads as docker's. */
+function connect(DockerClass: typeof Docker, endpoint: Omit<ResolveEndpointOptions, 'env'>): Docker {
+  try {
+    return DockerClass.fromEnv(process.env, {}, endpoint);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'INVALID_ARGUMENT') throw error;
+    const message = (error as Error).message.replace(/^unable to resolve docker endpoint: /, '');
+    throw new CliError(`Failed to initialize: unable to resolve docker endpoint: ${message}`);
   }
 }
 

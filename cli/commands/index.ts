@@ -23,6 +23,7 @@ const swarm = () => import('./swarm.js');
 const services = () => import('./services.js');
 const secretsConfigs = () => import('./secrets-configs.js');
 const plugins = () => import('./plugins.js');
+const contexts = () => import('./context.js');
 
 /** Every command, in the order `berth --help` lists them. */
 export const commands: CommandEntry[] = [
@@ -94,11 +95,18 @@ export const commands: CommandEntry[] = [
   { names: ['plugin disable'], summary: 'Disable a plugin', load: async () => (await plugins()).pluginDisable },
   { names: ['plugin inspect'], summary: 'Display detailed information on one or more plugins', load: async () => (await plugins()).pluginInspect },
   { names: ['plugin rm', 'plugin remove'], summary: 'Remove one or more plugins', load: async () => (await plugins()).pluginRm },
+  { names: ['context create'], summary: 'Create a context', load: async () => (await contexts()).create },
+  { names: ['context inspect'], summary: 'Display detailed information on one or more contexts', load: async () => (await contexts()).inspect },
+  { names: ['context ls', 'context list'], summary: 'List contexts', load: async () => (await contexts()).ls },
+  { names: ['context rm', 'context remove'], summary: 'Remove one or more contexts', load: async () => (await contexts()).rm },
+  { names: ['context show'], summary: 'Print the name of the current context', load: async () => (await contexts()).show },
+  { names: ['context use'], summary: 'Set the current docker context', load: async () => (await contexts()).use },
 ];
 
 /** The management commands (`berth container …`, `berth system …`). */
 export const groups: Record<string, string> = {
   container: 'Manage containers',
+  context: 'Manage contexts',
   system: 'Manage Docker',
   network: 'Manage networks',
   volume: 'Manage volumes',
