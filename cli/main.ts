@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `berth` command: global flags (`-H/--host`, `-v/--version`, `--help`), then one command from the
- * command table. Runs as a one-shot process, so it imports the library and a command's module only when
+ * The `berth` command: global flags (`-H/--host`, `-c/--context`, `--config`, `--tls*`, `-v/--version`,
+ * `--help`), then one command from the command table. The endpoint is resolved by the library, in the docker
+ * CLI's order. Runs as a one-shot process, so it imports the library and a command's module only when
  * that command runs. Exit codes follow the Docker CLI: 0, 1 on errors, 125 on flag errors, or what the
  * command says (a container's exit code for `run`).
  */
