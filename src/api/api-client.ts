@@ -87,13 +87,16 @@ export class ApiClient {
 
   /** The API version in use: pinned, or negotiated with the engine on first use. */
   apiVersion(options?: CallOptions): Promise<string> {
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     if (!this.#negotiation) {
-      const negotiation = this.ping(options).then((ping) => chooseApiVersion(ping.apiVersion, LATEST_API_VERSION));
+      // Shared by every call that waits for it, so it does not take the first caller's signal: one caller
+      // giving up must not fail the others. Each caller still stops waiting when its own signal aborts.
+      const negotiation = this.ping({ timeout: options?.timeout }).then((ping) => chooseApiVersion(ping.apiVersion, LATEST_API_VERSION));
       this.#negotiation = negotiation;
       // A failed negotiation (engine down) is tried again on the next call rather than remembered.
       negotiation.catch(() => { if (this.#negotiation === negotiation) this.#negotiation = undefined; });
     }
-    return this.#negotiation;
+    return untilAborted(this.#negotiation, options?.signal);
   }
 
   /** The most recent `/_ping` answer, if any. */
@@ -259,6 +262,17 @@ function unsupported(error: EngineError, operation: OperationId, ping: PingResul
     message: `${engine} does not implement ${operation} (${method} ${path}): it answered 404 for the route itself`,
     operation,
     engine,
+  });
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

@@ -73,6 +73,25 @@ describe('version negotiation', () => {
     assert.equal(engine.requests.length, 10);
   });
 
+  it('one caller aborting during the shared negotiation does not fail the others', async () => {
+    const { engine, docker } = await engineWithPing('HTTP/1.1 200 OK\r\nApi-Version: 1.41', undefined, 150);
+    const controller = new AbortController();
+    const reason = new Error('caller A gave up');
+    const a = docker.containers.inspect('a', {}, { signal: controller.signal });
+    const b = docker.containers.inspect('b');
+    setTimeout(() => controller.abort(reason), 30);
+    await assert.rejects(a, (error) => error === reason);
+    assert.deepEqual(await b, { Id: 'abc' });
+    assert.deepEqual(lines(engine), ['HEAD /_ping', 'GET /v1.41/containers/b/json']);
+  });
+
+  it('a call whose signal is already aborted sends nothing, not even the ping', async () => {
+    const { engine, docker } = await engineWithPing('HTTP/1.1 200 OK\r\nApi-Version: 1.41');
+    const reason = new Error('too late');
+    await assert.rejects(docker.containers.inspect('a', {}, { signal: AbortSignal.abort(reason) }), (error) => error === reason);
+    assert.equal(engine.connections(), 0);
+  });
+
   it('a failed negotiation is tried again on the next call', async () => {
     let pings = 0;
     const engine = await startFakeEngine((request, socket) => {
