@@ -8,12 +8,12 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rm, symlink, link, chmod, utimes } from 'node:fs/promises';
-import { join, posix, resolve, sep } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { extract as createExtract, pack as createPack, type Header } from 'tar-stream';
 
-/** Bytes and entries an archive carried, for the "Successfully copied" line. */
+/** Bytes of file content an archive carried, for the "Successfully copied" line. */
 export interface CopyTotals {
   bytes: number;
 }
@@ -49,12 +49,15 @@ export function packPath(source: string, rootName: string, totals: CopyTotals): 
 
 /**
  * Extracts a tar into the local filesystem. `target(name)` maps each entry's name (`passwd`, `dir/a`) to
- * a local path, or undefined to skip it. Entry names that climb out with `..` are refused.
+ * a local path, or undefined to skip it. Entry names that climb out with `..`, and entries under a symlink
+ * that this archive created (`link -> /etc`, then `link/passwd`), are refused: a container's files must not
+ * write outside the destination.
  */
 export async function extractTar(tar: AsyncIterable<Uint8Array>, target: (name: string) => string | undefined, totals: CopyTotals): Promise<void> {
   const extract = createExtract();
   const feeding = pipeline(Readable.from(tar), extract);
   const directories: Array<{ path: string; mode: number; mtime: Date | undefined }> = [];
+  const symlinks = new Set<string>();
   try {
     for await (const entry of extract) {
       const { header } = entry;
@@ -64,6 +67,9 @@ export async function extractTar(tar: AsyncIterable<Uint8Array>, target: (name: 
       if (path === undefined) {
         entry.resume();
         continue;
+      }
+      for (let parent = dirname(path); parent !== dirname(parent); parent = dirname(parent)) {
+        if (symlinks.has(parent)) throw new Error(`refusing to extract "${header.name}": it goes through the symlink ${parent}`);
       }
       const mode = (header.mode ?? 0o644) & 0o7777;
       switch (header.type) {
@@ -75,6 +81,7 @@ export async function extractTar(tar: AsyncIterable<Uint8Array>, target: (name: 
         case 'symlink':
           await replace(path);
           await symlink(header.linkname ?? '', path);
+          symlinks.add(path);
           entry.resume();
           break;
         case 'link': {
@@ -114,11 +121,4 @@ export async function extractTar(tar: AsyncIterable<Uint8Array>, target: (name: 
 async function replace(path: string): Promise<void> {
   const stat = await lstat(path).catch(() => undefined);
   if (stat && !stat.isDirectory()) await rm(path, { force: true });
-}
-
-/** Whether `child` is `parent` or inside it (after resolving both). */
-export function isInside(parent: string, child: string): boolean {
-  const a = resolve(parent);
-  const b = resolve(child);
-  return b === a || b.startsWith(a.endsWith(sep) ? a : a + sep);
 }
