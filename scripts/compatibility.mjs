@@ -39,14 +39,16 @@ for (const { key } of ENGINES) {
   // What each test called: operations, and the CLI commands it ran.
   const used = new Map();
   // Operations the engine answered with "no such route" (UnsupportedOperationError) in any test.
-  const unsupported = new Set(calls.filter((call) => call.code === 'UNSUPPORTED').map((call) => call.operation));
+  // A 404 for the route means the operation is missing; other UNSUPPORTED answers concern one of its options.
+  const unsupported = new Set(calls.filter((call) => call.code === 'UNSUPPORTED' && call.status === 404).map((call) => call.operation));
+  const unsupportedOption = new Set(calls.filter((call) => call.code === 'UNSUPPORTED' && call.status !== 404).map((call) => call.operation));
   for (const call of calls) {
     const k = testKey(call.file, call.test);
     if (!used.has(k)) used.set(k, { operations: new Set(), cli: new Set() });
     used.get(k).operations.add(call.operation);
     if (call.cli !== undefined) used.get(k).cli.add(call.cli);
   }
-  runs[key] = { tests, used, host, unsupported };
+  runs[key] = { tests, used, host, unsupported, unsupportedOption };
 }
 
 function counts(tests) {
@@ -233,8 +235,11 @@ out.push('');
 out.push(`| operation | method and path | ${ENGINES.map((e) => e.title).join(' | ')} |`);
 out.push(`|---|---|${ENGINES.map(() => '---').join('|')}|`);
 for (const [id, op] of Object.entries(operations)) {
-  const cells = ENGINES.map(({ key }) =>
-    runs[key].unsupported.has(id) ? '✗ not implemented (404 for the route)' : cell(byOperation[key].get(id)));
+  const cells = ENGINES.map(({ key }) => {
+    if (runs[key].unsupported.has(id)) return '✗ not implemented (404 for the route)';
+    const base = cell(byOperation[key].get(id));
+    return runs[key].unsupportedOption.has(id) ? `${base}; an option is not supported` : base;
+  });
   out.push(`| ${id} | \`${op.method} ${op.path}\` | ${cells.join(' | ')} |`);
 }
 out.push('');

@@ -5,7 +5,8 @@
  * names a file in `BERTH_TEST_CALLS_FILE`. In a test file's process it notes the running test's name
  * (a `beforeEach` hook on the file's root) and passes it to child processes through the environment; in a
  * `berth` CLI process started by a test it notes the CLI command too. Every `ApiClient` call then appends
- * one JSON line: `{ engine, file, test, cli?, operation, ok, code? }` (`code`: the error's, e.g. `UNSUPPORTED`). Nothing is recorded when the variable is
+ * one JSON line: `{ engine, file, test, cli?, operation, ok, code?, status? }` (the error's `code`, e.g.
+ * `UNSUPPORTED`, and HTTP `status`). Nothing is recorded when the variable is
  * unset, so the module is inert outside test runs.
  *
  * Test-only instrumentation: it wraps `ApiClient.prototype.send` and `ping` rather than adding a hook to
@@ -57,7 +58,8 @@ if (callsFile) {
     const file = process.env.BERTH_TEST_FILE;
     if (!test || !file) return; // a before/after hook, or not under a test at all
     const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-    const line = JSON.stringify({ engine, file, test, cli, operation, ok, code });
+    const status = error instanceof Error && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+    const line = JSON.stringify({ engine, file, test, cli, operation, ok, code, status });
     try {
       appendFileSync(callsFile, `${line}\n`);
     } catch {
