@@ -67,6 +67,7 @@ export const commands: CommandEntry[] = [
   { names: ['swarm join'], summary: 'Join a swarm as a node and/or manager', load: async () => (await swarm()).swarmJoin },
   { names: ['swarm join-token'], summary: 'Manage join tokens', load: async () => (await swarm()).swarmJoinToken },
   { names: ['swarm leave'], summary: 'Leave the swarm', load: async () => (await swarm()).swarmLeave },
+  { names: ['swarm unlock'], summary: 'Unlock swarm', load: async () => (await swarm()).swarmUnlock },
   { names: ['swarm unlock-key'], summary: 'Manage the unlock key', load: async () => (await swarm()).swarmUnlockKey },
   { names: ['node ls', 'node list'], summary: 'List nodes in the swarm', load: async () => (await swarm()).nodeLs },
   { names: ['node inspect'], summary: 'Display detailed information on one or more nodes', load: async () => (await swarm()).nodeInspect },

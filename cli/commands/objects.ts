@@ -94,7 +94,7 @@ export async function confirm(context: CliContext, warning: string, force: boole
 }
 
 /** Reads one line from stdin; an empty answer at the end of input. */
-function readLine(stdin: NodeJS.ReadStream): Promise<string> {
+export function readLine(stdin: NodeJS.ReadStream): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
     const finish = () => {

@@ -215,11 +215,11 @@ export const serviceLogs: Command = {
 };
 
 /** Updates a service's spec through `change`, with the version it was read at. */
-async function updateSpec(docker: Docker, name: string, change: (spec: ServiceSpec, service: ServiceInfo) => ServiceSpec, rollback = false): Promise<ServiceInfo> {
+async function updateSpec(context: CliContext, docker: Docker, name: string, change: (spec: ServiceSpec, service: ServiceInfo) => ServiceSpec, rollback = false): Promise<ServiceInfo> {
   const service = await docker.services.inspect(name);
   const spec = change(structuredClone(service.Spec ?? {}), service);
   const { Warnings } = await docker.services.update(service.ID!, spec, { version: service.Version?.Index ?? 0, rollback: rollback ? 'previous' : undefined });
-  for (const warning of Warnings ?? []) process.stderr.write(`${warning}\n`);
+  for (const warning of Warnings ?? []) await writeLine(context.stderr, warning);
   return service;
 }
 
@@ -240,7 +240,7 @@ export const serviceScale: Command = {
     const scaled: string[] = [];
     for (const { name, replicas } of requests) {
       try {
-        const service = await updateSpec(docker, name, (spec) => {
+        const service = await updateSpec(context, docker, name, (spec) => {
           if (!spec.Mode?.Replicated) throw new CliError(`Error: scale can only be used with replicated mode`);
           spec.Mode.Replicated.Replicas = replicas;
           return spec;
@@ -279,7 +279,7 @@ export const serviceUpdate: Command = {
     const docker = context.docker();
     const name = args.positionals[0]!;
     const replicas = countFlag(args, 'replicas');
-    const service = await updateSpec(docker, name, (spec) => {
+    const service = await updateSpec(context, docker, name, (spec) => {
       const container = (spec.TaskTemplate ??= {}).ContainerSpec ??= {};
       const image = args.string('image');
       if (image) container.Image = image;
@@ -320,7 +320,7 @@ export const serviceRollback: Command = {
   async run(context, args) {
     const docker = context.docker();
     const name = args.positionals[0]!;
-    const service = await updateSpec(docker, name, (spec, current) => {
+    const service = await updateSpec(context, docker, name, (spec, current) => {
       if (!current.PreviousSpec) throw new CliError(`Error response from daemon: service ${name} does not have a previous spec`);
       return spec;
     }, true);

@@ -4,7 +4,7 @@ import { UsageError } from '../args.js';
 import { write, writeLine, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { parseFilters } from './filters.js';
-import { INSPECT_FORMAT, eachName, inspectEach, labelsFrom, listFlags, printRows } from './objects.js';
+import { INSPECT_FORMAT, eachName, inspectEach, labelsFrom, listFlags, printRows, readLine } from './objects.js';
 
 const capitalize = (text: string | undefined) => (text ? text[0]!.toUpperCase() + text.slice(1) : '');
 
@@ -149,6 +149,21 @@ export const swarmUnlockKey: Command = {
     if (!key) throw new CliError('Error: no unlock key is set');
     if (args.bool('quiet')) await writeLine(context.stdout, key);
     else await write(context.stdout, unlockKeyText(key));
+    return 0;
+  },
+};
+
+/** `berth swarm unlock`: reads the unlock key from stdin, as the Docker CLI prompts for it. */
+export const swarmUnlock: Command = {
+  usage: '',
+  description: 'Unlock swarm',
+  flags: [],
+  maxArgs: 0,
+  async run(context) {
+    if (context.stdin.isTTY) await write(context.stdout, 'Please enter unlock key: ');
+    const key = (await readLine(context.stdin)).trim();
+    if (!key) throw new CliError('Error: no unlock key entered');
+    await context.docker().swarm.unlock({ UnlockKey: key });
     return 0;
   },
 };

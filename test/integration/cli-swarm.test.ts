@@ -139,6 +139,10 @@ describe('berth swarm commands (own engine)', { skip: dockerdOnly('the swarm CLI
     const key = (await ok(['swarm', 'unlock-key', '-q'])).trim();
     assert.match(key, /^SWMKEY-1-/);
     assert.ok(init.includes(`    ${key}\n`), 'init --autolock prints the unlock key');
+    // The key is read from stdin; a running manager is not locked, and the engine says so.
+    const unlock = await berth(['swarm', 'unlock'], `${key}\n`);
+    assert.equal(unlock.code, 1);
+    assert.equal(unlock.stderr, 'Error response from daemon: swarm is not locked\n');
     assert.match(await ok(['swarm', 'join-token', 'manager']), /^To add a manager to this swarm, run the following command:\n\n {4}berth swarm join --token SWMTKN-1-\S+ 127\.0\.0\.1:2377\n\n$/);
 
     // Autolock off again: the engine must not come back locked for the tests after this one.
