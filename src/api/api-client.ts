@@ -3,7 +3,7 @@ import { LATEST_API_VERSION, operations, type OperationId } from '../generated/o
 import type { HttpClient } from '../transport/http-client.js';
 import type { RequestBody } from '../transport/connection.js';
 import type { HttpResponse } from '../transport/response.js';
-import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman } from './podman-compat.js';
+import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, adjustsStreamForPodman, adjustStreamItemForPodman } from './podman-compat.js';
 import { encodeQuery, type QueryValues } from './query.js';
 import { chooseApiVersion, compareApiVersions, normalizeApiVersion } from './version.js';
 
@@ -194,7 +194,11 @@ export class ApiClient {
       async *[Symbol.asyncIterator]() {
         const response = await client.send({ ...call, options: { timeout: 0, ...call.options } });
         try {
-          yield* decode(response);
+          if (client.#isPodman() && adjustsStreamForPodman(call.operation)) {
+            for await (const item of decode(response)) yield adjustStreamItemForPodman(call.operation, item) as T;
+          } else {
+            yield* decode(response);
+          }
         } finally {
           response.cancel();
         }

@@ -29,6 +29,15 @@ export function adjustCallForPodman(call: ApiCall): ApiCall {
     case 'ImageCommit':
       // Without a body Podman fails with "Decode(): EOF"; dockerd takes an empty config the same as none.
       return call.body === undefined ? { ...call, body: {} } : call;
+    case 'SystemEvents': {
+      // Podman calls a container's removal `remove` where dockerd says `destroy` (see adjustStreamItemForPodman).
+      const filters = query?.filters as Record<string, unknown> | undefined;
+      const events = filters?.event;
+      if (Array.isArray(events) && events.includes('destroy') && !events.includes('remove')) {
+        return { ...call, query: { ...query, filters: { ...filters, event: [...events, 'remove'] } } };
+      }
+      return call;
+    }
     default:
       return call;
   }
@@ -68,6 +77,21 @@ export function adjustResultForPodman(operation: string, value: unknown): unknow
     default:
       return value;
   }
+}
+
+/** Whether {@link adjustStreamItemForPodman} changes anything in this operation's stream. */
+export function adjustsStreamForPodman(operation: string): boolean {
+  return operation === 'SystemEvents';
+}
+
+/**
+ * One item of a streamed answer in dockerd's form. Events: Podman names a container's removal `remove`, dockerd
+ * `destroy` (code that waits for `destroy` would wait forever); Podman's extra container events (`init`,
+ * `cleanup`) are passed on as they are.
+ */
+export function adjustStreamItemForPodman(operation: string, item: unknown): unknown {
+  if (operation !== 'SystemEvents' || !isItem(item) || item.Type !== 'container' || item.Action !== 'remove') return item;
+  return { ...item, Action: 'destroy', ...(item.status === 'remove' ? { status: 'destroy' } : {}) };
 }
 
 /** Podman leaves the algorithm off some IDs (`0f77…`); dockerd always writes `sha256:0f77…`. */

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, familiarName, prefixedId } from '../../src/api/podman-compat.js';
+import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, adjustStreamItemForPodman, familiarName, prefixedId } from '../../src/api/podman-compat.js';
 import { ConflictError, NotFoundError, ServerError, UnsupportedOperationError } from '../../src/errors.js';
 
 const hex = '0f775f6208dd3d798b6c08130b7b1b5aac1d0bcb0093042113da4570cf9a7f40';
@@ -85,4 +85,13 @@ test('the image of a container in Docker\'s short form, in lists and in inspect'
   assert.deepEqual(adjustResultForPodman('ContainerList', [{ Id: 'a', Image: 'docker.io/library/busybox:local' }]), [{ Id: 'a', Image: 'busybox:local' }]);
   const inspected = adjustResultForPodman('ContainerInspect', { Id: 'a', Image: 'sha256:1', Config: { Image: 'docker.io/library/busybox:local', Tty: false } });
   assert.deepEqual(inspected, { Id: 'a', Image: 'sha256:1', Config: { Image: 'busybox:local', Tty: false } });
+});
+
+test('events: a container\'s remove is destroy, as dockerd names it; a filter on destroy also asks for remove', () => {
+  const event = { Type: 'container', Action: 'remove', status: 'remove', id: 'a', Actor: { ID: 'a' } };
+  assert.deepEqual(adjustStreamItemForPodman('SystemEvents', event), { ...event, Action: 'destroy', status: 'destroy' });
+  const image = { Type: 'image', Action: 'remove' };
+  assert.equal(adjustStreamItemForPodman('SystemEvents', image), image);
+  const call = adjustCallForPodman({ operation: 'SystemEvents', method: 'GET', path: '/events', query: { filters: { event: ['destroy'], label: ['a=b'] } } });
+  assert.deepEqual(call.query, { filters: { event: ['destroy', 'remove'], label: ['a=b'] } });
 });
