@@ -183,7 +183,8 @@ out.push('Where Podman (4.3) answers differently and Berth can bridge it, it doe
 out.push('`/_ping` names Podman; `docker.ping()` tells which engine answers: `engine: \'docker\' | \'podman\'`):');
 out.push('stats samples get `id`; `top` is split into columns; image IDs get their `sha256:` prefix and image names');
 out.push('Docker\'s short form; `images.list({ digests })` works; an import keeps its tag; `commit` sends a body;');
-out.push('`wait({ condition: \'removed\' })` keeps the exit code of a self-removing container; 500s for state conflicts');
+out.push('`wait({ condition: \'removed\' })` keeps the exit code of a self-removing container; a container\'s `remove` event is');
+out.push('`destroy` as on dockerd; 500s for state conflicts');
 out.push('become `ConflictError` and a missing image ID `NotFoundError`. What Podman lacks raises');
 out.push('`UnsupportedOperationError` naming the engine and the operation (e.g. `ContainerUpdate`, `BuildPrune`).');
 out.push('');
