@@ -6,6 +6,7 @@
 #   BERTH_ENGINES picks the engines: docker,podman by default (and in CI), docker alone for a filtered run;
 #   `BERTH_ENGINES=docker npm test` is the fast local run, `BERTH_ENGINES=podman npm test -- integration/x`
 #   tries one file on Podman. docs/compatibility.md is rewritten only by an unfiltered run on both engines.
+#   BERTH_TEST_DOCKER_HOST / BERTH_TEST_PODMAN_HOST name engines to use instead of starting our own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
