@@ -56,6 +56,8 @@ if [[ $engines == *,docker,* ]]; then
     line=$(bash scripts/engine.sh start | tail -n 1)
     export BERTH_TEST_DOCKER_HOST=${line#DOCKER_HOST=}
   fi
+  # tmux and script, for the interactive CLI tests (a real terminal).
+  bash scripts/terminal-tools.sh
   # TLS certificates and an sshd in front of that engine, for the remote-endpoint tests.
   bash scripts/remote-engines.sh start >/dev/null
   # The swarm and plugin tests get a second private dockerd of their own (scripts/swarm-engine.sh).

@@ -1,7 +1,7 @@
 /**
  * `create` and `run`. An attached `run` starts the container, streams its logs (following) to our stdout
- * and stderr, then waits for its exit code and exits with it. Interactive attach (stdin, TTY) belongs to
- * the attach work; `-i` and `-t` are passed into the configuration already.
+ * and stderr, then waits for its exit code and exits with it. With `-i` or `-t` it attaches instead
+ * (stdin, TTY: see interactive.ts).
  */
 import { readFileSync } from 'node:fs';
 import { StreamError, type Docker } from '../../src/index.js';
@@ -10,6 +10,7 @@ import { type FlagSpec, type ParsedArgs } from '../args.js';
 import { writeLine, type CliContext, type Command } from '../command.js';
 import { FrameWriter } from '../frame-writer.js';
 import { CliError, errorMessage, isNotFoundError } from '../errors.js';
+import { sigProxy, startAttached } from './interactive.js';
 import { buildCreateRequest, CREATE_FLAGS, type CreateRequest } from './run-options.js';
 
 const RUN_FLAGS: FlagSpec[] = [
@@ -58,13 +59,24 @@ async function runContainer(context: CliContext, args: ParsedArgs): Promise<numb
   const remove = args.bool('rm');
   // Attached, `--rm` is done here after the exit code is read rather than by the engine (AutoRemove): the
   // engine would remove the container as soon as it exits, possibly before the logs were read.
-  const request = withEnvFiles(buildCreateRequest(args, context.env, { attach: !detach, autoRemove: remove && detach }), args);
+  const request = withTerminalSize(context, withEnvFiles(buildCreateRequest(args, context.env, { attach: !detach, autoRemove: remove && detach }), args));
   const docker = context.docker();
   const id = await createContainer(context, request);
   if (detach) {
     await docker.containers.start(id);
     await writeLine(context.stdout, id);
     return 0;
+  }
+  if (args.bool('interactive') || args.bool('tty')) {
+    // `-i`/`-t`: attached through a hijacked connection (stdin, TTY); after a detach the container runs on.
+    let detached = false;
+    try {
+      const result = await startAttached(context, id, { stdin: args.bool('interactive'), signals: sigProxy(args) });
+      detached = result.detached;
+      return result.exitCode;
+    } finally {
+      if (remove && !detached) await docker.containers.remove(id, { force: true, v: true }).catch(() => undefined);
+    }
   }
   try {
     await docker.containers.start(id);
@@ -169,4 +181,15 @@ function withEnvFiles(request: CreateRequest, args: ParsedArgs): CreateRequest {
     }
   }
   return { ...request, body: { ...request.body, Env: [...fromFiles, ...(request.body.Env ?? [])] } };
+}
+
+/**
+ * With `-t` on a terminal, the container's TTY starts at our terminal's size (`HostConfig.ConsoleSize`), so
+ * a command that asks at once (`stty size`) sees it; later changes are sent by the attached session.
+ */
+function withTerminalSize(context: CliContext, request: CreateRequest): CreateRequest {
+  if (!request.body.Tty || !context.stdout.isTTY) return request;
+  const [columns, rows] = context.stdout.getWindowSize();
+  if (!(columns > 0 && rows > 0)) return request;
+  return { ...request, body: { ...request.body, HostConfig: { ...request.body.HostConfig, ConsoleSize: [rows, columns] } } };
 }

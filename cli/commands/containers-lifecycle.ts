@@ -57,12 +57,16 @@ export const start: Command = {
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
   description: 'Start one or more stopped containers',
   flags: [
-    { name: 'attach', short: 'a', type: 'boolean', description: 'Attach STDOUT/STDERR and forward signals (not supported yet)' },
-    { name: 'interactive', short: 'i', type: 'boolean', description: 'Attach container\'s STDIN (not supported yet)' },
+    { name: 'attach', short: 'a', type: 'boolean', description: 'Attach STDOUT/STDERR and forward signals' },
+    { name: 'interactive', short: 'i', type: 'boolean', description: 'Attach container\'s STDIN' },
   ],
   minArgs: 1,
   async run(context, args) {
-    if (args.bool('attach') || args.bool('interactive')) throw new CliError('Error: berth start --attach/--interactive is not supported yet');
+    if (args.bool('attach') || args.bool('interactive')) {
+      if (args.positionals.length > 1) throw new CliError('Error: you cannot start and attach multiple containers at once', 1);
+      const { startAttached } = await import('./interactive.js');
+      return (await startAttached(context, args.positionals[0]!, { stdin: args.bool('interactive'), signals: true })).exitCode;
+    }
     const docker = context.docker();
     const failed = await forEachContainer(context, args.positionals, async (id) => { await docker.containers.start(id); });
     if (failed.length) {
