@@ -156,10 +156,10 @@ describe('berth run -i, exec, attach, start -a -i', () => {
   });
 
   it('attach follows a running container to its exit code', { timeout: 30_000 }, async () => {
-    const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Cmd: ['sh', '-c', 'sleep 1; echo attached-out; exit 9'], Labels: { [TEST_LABEL]: label } }));
+    const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Cmd: ['sh', '-c', 'sleep 3; echo attached-out; exit 9'], Labels: { [TEST_LABEL]: label } }));
     await docker.containers.start(Id);
     const result = await runCli(['attach', Id]);
-    assert.deepEqual([result.code, result.stdout], [9, 'attached-out\n']);
+    assert.deepEqual([result.code, result.stdout], [9, 'attached-out\n'], result.stderr);
   });
 
   it('start -a -i connects stdin and exits with the code', { timeout: 30_000 }, async () => {
