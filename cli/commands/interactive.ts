@@ -9,6 +9,12 @@ import { CliError } from '../errors.js';
 import { pumpSession } from '../interactive.js';
 import { parseEnv } from './run-options.js';
 
+/**
+ * The detach keys, named explicitly: dockerd defaults to them, Podman's compatible API does not detach
+ * without being told. Only these are supported (our input is watched for them to tell a detach from an exit).
+ */
+const DETACH_KEYS = 'ctrl-p,ctrl-q';
+
 /** `berth exec [OPTIONS] CONTAINER COMMAND [ARG...]`: exits with the command's exit code. */
 export const exec: Command = {
   usage: '[OPTIONS] CONTAINER COMMAND [ARG...]',
@@ -70,7 +76,7 @@ export const attach: Command = {
     if (info.State?.Paused) throw new CliError('You cannot attach to a paused container, unpause it first', 1);
     const tty = info.Config?.Tty === true;
     const stdin = info.Config?.OpenStdin === true && !args.bool('no-stdin');
-    const session = await docker.containers.attach(id, { stream: true, stdin, stdout: true, stderr: true });
+    const session = await docker.containers.attach(id, { stream: true, stdin, stdout: true, stderr: true, detachKeys: DETACH_KEYS });
     const stopProxy = tty || !sigProxy(args) ? () => undefined : proxySignals(docker, id);
     try {
       const { detached } = await pumpSession(context, session, { stdin, tty });
@@ -94,7 +100,7 @@ export async function startAttached(
   const tty = info.Config?.Tty === true;
   const stdin = options.stdin && info.Config?.OpenStdin === true;
   // Attached before the start, so that no output is missed and stdin is there from the first read.
-  const session = await docker.containers.attach(id, { stream: true, stdin, stdout: true, stderr: true });
+  const session = await docker.containers.attach(id, { stream: true, stdin, stdout: true, stderr: true, detachKeys: DETACH_KEYS });
   try {
     await docker.containers.start(id);
   } catch (error) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
-import { Cleanup, TEST_IMAGE, TEST_LABEL, testDocker, testHost, uniqueName } from '../helpers/engine.js';
+import { Cleanup, podmanDiffers, TEST_IMAGE, TEST_LABEL, testDocker, testHost, uniqueName } from '../helpers/engine.js';
 
 const docker = testDocker();
 const cleanup = new Cleanup(docker);
@@ -97,7 +97,9 @@ describe('berth run -it in a real terminal', () => {
     await terminal.waitFor(/^restored$/m);
   });
 
-  it('detaches with ctrl-p ctrl-q and leaves the container running', { timeout: 60_000 }, async () => {
+  it('detaches with ctrl-p ctrl-q and leaves the container running', { timeout: 60_000 }, async (t) => {
+    // Seen with Podman 4.3: the keys reach the container's shell, the attach never ends (would wait 15 s).
+    if (podmanDiffers(t, 'attach ignores the detach keys (ctrl-p ctrl-q), even when named in detachKeys', { run: false })) return;
     const name = uniqueName('detach');
     terminal.type('clear');
     terminal.type(`node ${CLI_PATH} -H ${testHost()} run -it --name ${name} ${labelFlag.join(' ')} ${TEST_IMAGE} sh; echo "detach-rc=$?"`);
@@ -173,7 +175,8 @@ describe('berth run -i, exec, attach, start -a -i', () => {
 });
 
 describe('berth events and stats', () => {
-  it('events --filter --since --until --format json prints the container\'s events and ends', { timeout: 30_000 }, async () => {
+  it('events --filter --since --until --format json prints the container\'s events and ends', { timeout: 30_000 }, async (t) => {
+    podmanDiffers(t, 'events name the removal remove, not destroy');
     const since = Math.floor(Date.now() / 1000) - 1;
     const { Id } = await docker.containers.create({ Image: TEST_IMAGE, Cmd: ['true'], Labels: { [TEST_LABEL]: label, 'events-probe': label } });
     await docker.containers.start(Id);
