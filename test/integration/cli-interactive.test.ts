@@ -175,8 +175,7 @@ describe('berth run -i, exec, attach, start -a -i', () => {
 });
 
 describe('berth events and stats', () => {
-  it('events --filter --since --until --format json prints the container\'s events and ends', { timeout: 30_000 }, async (t) => {
-    podmanDiffers(t, 'events name the removal remove, not destroy');
+  it('events --filter --since --until --format json prints the container\'s events and ends', { timeout: 30_000 }, async () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     const { Id } = await docker.containers.create({ Image: TEST_IMAGE, Cmd: ['true'], Labels: { [TEST_LABEL]: label, 'events-probe': label } });
     await docker.containers.start(Id);
