@@ -8,39 +8,16 @@
  * The test listens there itself, on the host: the engine is ours and runs on this machine.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConflictError, NotFoundError, type Docker } from '../../src/index.js';
 import { dockerdOnly, uniqueName } from '../helpers/engine.js';
+import { pluginTar } from '../helpers/plugin-tar.js';
 import { swarmDocker } from '../helpers/swarm-engine.js';
 
 const SOCKET = 'berth.sock';
-
-/** A plugin archive: `config.json` plus a root filesystem with busybox's `sh` and `sleep`. */
-function pluginTar(): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-plugin-'));
-  try {
-    mkdirSync(join(dir, 'rootfs', 'bin'), { recursive: true });
-    cpSync('/bin/busybox', join(dir, 'rootfs', 'bin', 'busybox'));
-    for (const applet of ['sh', 'sleep']) symlinkSync('busybox', join(dir, 'rootfs', 'bin', applet));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({
-      Description: 'Berth test plugin',
-      Documentation: 'https://example.invalid/berth',
-      // A PID 1 that ends on SIGTERM, so that disable does not wait for the kill timeout.
-      Entrypoint: ['/bin/sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'],
-      Interface: { Socket: SOCKET, Types: ['docker.volumedriver/1.0'] },
-      Network: { Type: 'none' },
-      Env: [{ Name: 'DEBUG', Description: 'debug output', Settable: ['value'], Value: '0' }],
-    }));
-    return execFileSync('tar', ['-C', dir, '-cf', '-', 'config.json', 'rootfs'], { maxBuffer: 64 * 1024 * 1024 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('plugins (own engine)', { skip: dockerdOnly('the plugin tests run on the private swarm dockerd (scripts/swarm-engine.sh), whatever the engine under test') }, () => {
   let docker: Docker;
@@ -60,7 +37,7 @@ describe('plugins (own engine)', { skip: dockerdOnly('the plugin tests run on th
   });
 
   it('creates a plugin from a tar, sets it, enables, disables and removes it', async () => {
-    await docker.plugins.create(pluginTar(), { name });
+    await docker.plugins.create(pluginTar(SOCKET), { name });
     const created = await docker.plugins.inspect(name);
     assert.equal(created.Enabled, false);
     assert.equal(created.Config.Description, 'Berth test plugin');
