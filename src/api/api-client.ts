@@ -3,6 +3,7 @@ import { LATEST_API_VERSION, operations, type OperationId } from '../generated/o
 import type { HttpClient } from '../transport/http-client.js';
 import type { RequestBody } from '../transport/connection.js';
 import type { HttpResponse } from '../transport/response.js';
+import { DeferredIterator } from '../stream/deferred-iterator.js';
 import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, adjustsStreamForPodman, adjustStreamItemForPodman } from './podman-compat.js';
 import { encodeQuery, type QueryValues } from './query.js';
 import { chooseApiVersion, compareApiVersions, normalizeApiVersion } from './version.js';
@@ -189,19 +190,20 @@ export class ApiClient {
    * early, or aborting, closes the connection.
    */
   stream<T>(call: ApiCall, decode: (response: HttpResponse) => AsyncIterable<T>): AsyncIterable<T> {
-    const client = this;
     return {
-      async *[Symbol.asyncIterator]() {
-        const response = await client.send({ ...call, options: { timeout: 0, ...call.options } });
-        try {
-          if (client.#isPodman() && adjustsStreamForPodman(call.operation)) {
-            for await (const item of decode(response)) yield adjustStreamItemForPodman(call.operation, item) as T;
-          } else {
-            yield* decode(response);
+      [Symbol.asyncIterator]: () => {
+        let response: HttpResponse | undefined;
+        return new DeferredIterator<T>(async () => {
+          response = await this.send({ ...call, options: { timeout: 0, ...call.options } });
+          const decoded = decode(response);
+          if (this.#isPodman() && adjustsStreamForPodman(call.operation)) {
+            const { operation } = call;
+            return (async function* () {
+              for await (const item of decoded) yield adjustStreamItemForPodman(operation, item) as T;
+            })();
           }
-        } finally {
-          response.cancel();
-        }
+          return decoded[Symbol.asyncIterator]();
+        }, () => response?.cancel());
       },
     };
   }

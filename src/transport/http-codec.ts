@@ -24,6 +24,12 @@ export interface ResponseSink {
   onHead(head: ResponseHead): void;
   /** A piece of the body; the buffer may be a view into the socket's chunk. */
   onBody(chunk: Buffer): void;
+  /**
+   * Optional, and used instead of `onBody` when present: the piece as `data[start..end)`, without making a
+   * view of it (a view is an object; dockerd sends one HTTP chunk per log frame). `data` is valid until the
+   * current `push()` returns.
+   */
+  onBodyRange?(data: Buffer, start: number, end: number): void;
   /** The body is complete. `rest` holds bytes that followed it (a 101's upgraded stream starts there). */
   onEnd(rest: Buffer): void;
 }
@@ -33,6 +39,10 @@ const LF = 10;
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_CHUNK_LINE_BYTES = 4096;
 const EMPTY = Buffer.alloc(0);
+/** The value of each byte as a hex digit, or -1. */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) { HEX_VALUE[65 + i] = 10 + i; HEX_VALUE[97 + i] = 10 + i; }
 
 const enum State {
   Head,
@@ -99,7 +109,7 @@ export class ResponseParser {
         }
         case State.FixedBody: {
           const take = Math.min(this.#remaining, data.length - offset);
-          this.#sink.onBody(data.subarray(offset, offset + take));
+          this.#body(data, offset, offset + take);
           offset += take;
           this.#remaining -= take;
           if (this.#remaining === 0) {
@@ -110,6 +120,25 @@ export class ResponseParser {
           break;
         }
         case State.ChunkSize: {
+          // The common line, hex digits and CRLF, read from the bytes: no string, no regular expression.
+          // (dockerd sends every log frame as its own chunk, so this runs once per frame.)
+          let at = offset;
+          let chunkSize = 0;
+          for (const stop = Math.min(data.length, offset + 12); at < stop; at++) {
+            const digit = HEX_VALUE[data[at]!]!;
+            if (digit < 0) break;
+            chunkSize = chunkSize * 16 + digit;
+          }
+          if (at > offset && at + 1 < data.length && data[at] === CR && data[at + 1] === LF) {
+            offset = at + 2;
+            if (chunkSize === 0) {
+              this.#state = State.Trailers;
+            } else {
+              this.#remaining = chunkSize;
+              this.#state = State.ChunkData;
+            }
+            break;
+          }
           const lineEnd = data.indexOf(LF, offset);
           if (lineEnd < 0) {
             if (data.length - offset > MAX_CHUNK_LINE_BYTES) throw new ProtocolError('Chunk size line is too long');
@@ -128,7 +157,7 @@ export class ResponseParser {
         }
         case State.ChunkData: {
           const take = Math.min(this.#remaining, data.length - offset);
-          this.#sink.onBody(data.subarray(offset, offset + take));
+          this.#body(data, offset, offset + take);
           offset += take;
           this.#remaining -= take;
           if (this.#remaining === 0) this.#state = State.ChunkDataEnd;
@@ -188,6 +217,12 @@ export class ResponseParser {
     const where = this.#state === State.Head ? 'before the response head was complete' : 'in the middle of the response body';
     this.#state = State.Done;
     throw new ProtocolError(`The engine closed the connection ${where}`);
+  }
+
+  #body(data: Buffer, start: number, end: number): void {
+    const sink = this.#sink;
+    if (sink.onBodyRange) sink.onBodyRange(data, start, end);
+    else sink.onBody(data.subarray(start, end));
   }
 
   #startBody(head: ResponseHead): void {

@@ -16,8 +16,12 @@ export interface PoolOptions {
 export class ConnectionPool implements ConnectionOwner {
   readonly #connector: Connector;
   readonly #options: PoolOptions;
+  /** Idle connections, oldest first (released ones are pushed, reused ones popped: the order holds). */
   readonly #idle: Connection[] = [];
-  readonly #idleTimers = new Map<Connection, NodeJS.Timeout>();
+  /** When each idle connection was released (`performance.now()`), in the same order. */
+  readonly #idleSince: number[] = [];
+  /** One timer for the whole pool, not one per release: it closes what stayed idle too long. */
+  #sweepTimer: NodeJS.Timeout | undefined;
   readonly #all = new Set<Connection>();
   #closed = false;
 
@@ -44,7 +48,7 @@ export class ConnectionPool implements ConnectionOwner {
   /** Takes an idle connection, or opens a new one. `reused` says which (a reused one may have gone stale). */
   async acquire(signal: AbortSignal | undefined, connectTimeout: number): Promise<{ connection: Connection; reused: boolean }> {
     for (let connection = this.#idle.pop(); connection !== undefined; connection = this.#idle.pop()) {
-      this.#clearIdleTimer(connection);
+      this.#idleSince.pop();
       if (connection.usable) {
         connection.setReferenced(true);
         return { connection, reused: true };
@@ -63,32 +67,42 @@ export class ConnectionPool implements ConnectionOwner {
     }
     connection.setReferenced(false);
     this.#idle.push(connection);
-    if (this.#options.idleTimeout > 0) {
-      const timer = setTimeout(() => connection.destroy(), this.#options.idleTimeout);
-      timer.unref();
-      this.#idleTimers.set(connection, timer);
-    }
+    this.#idleSince.push(performance.now());
+    if (this.#options.idleTimeout > 0 && !this.#sweepTimer) this.#scheduleSweep(this.#options.idleTimeout);
   }
 
   forget(connection: Connection): void {
     this.#all.delete(connection);
-    this.#clearIdleTimer(connection);
-    const index = this.#idle.indexOf(connection);
-    if (index >= 0) this.#idle.splice(index, 1);
+    const index = this.#idle.lastIndexOf(connection);
+    if (index >= 0) {
+      this.#idle.splice(index, 1);
+      this.#idleSince.splice(index, 1);
+    }
   }
+
+  #scheduleSweep(delay: number): void {
+    this.#sweepTimer = setTimeout(this.#sweep, delay);
+    this.#sweepTimer.unref();
+  }
+
+  /** Closes the connections idle for longer than the idle timeout; comes back for the next one due. */
+  readonly #sweep = () => {
+    this.#sweepTimer = undefined;
+    const timeout = this.#options.idleTimeout;
+    const now = performance.now();
+    while (this.#idle.length > 0 && now - this.#idleSince[0]! >= timeout) {
+      this.#idleSince.shift();
+      this.#idle.shift()!.destroy();
+    }
+    if (this.#idle.length > 0) this.#scheduleSweep(Math.max(1, Math.ceil(this.#idleSince[0]! + timeout - now)));
+  };
 
   /** Closes every connection, idle or busy; later requests open new ones. */
   close(): void {
     for (const connection of [...this.#all]) connection.destroy();
     this.#idle.length = 0;
+    this.#idleSince.length = 0;
+    if (this.#sweepTimer) { clearTimeout(this.#sweepTimer); this.#sweepTimer = undefined; }
     this.#connector.close?.();
-  }
-
-  #clearIdleTimer(connection: Connection): void {
-    const timer = this.#idleTimers.get(connection);
-    if (timer) {
-      clearTimeout(timer);
-      this.#idleTimers.delete(connection);
-    }
   }
 }
