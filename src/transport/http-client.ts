@@ -32,6 +32,9 @@ export interface HttpRequest {
   upgrade?: boolean | undefined;
 }
 
+/** Request heads kept for reuse (see `#encodeHead`). */
+const PLAIN_HEAD_CACHE_SIZE = 256;
+
 /** Methods that are safe to send again when a reused connection turns out to be stale. */
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -77,7 +80,7 @@ export class HttpClient {
       // `tcp` for attach and exec; a caller may name another protocol (`h2c` for /session).
       headers['Upgrade'] ??= 'tcp';
     }
-    const head = encodeRequestHead({ method, target: request.target, headers });
+    const head = this.#encodeHead(method, request.target, headers, body === undefined && !request.upgrade && hasNoHeaders(request.headers));
     const exchange = {
       method,
       head,
@@ -87,7 +90,10 @@ export class HttpClient {
     };
     // Only idempotent requests: a POST that reached the engine must never run twice.
     const canRetry = RETRYABLE_METHODS.has(method);
-    const { connection, reused } = await this.#pool.acquire(request.signal, this.#connectTimeout);
+    // An idle connection is taken without waiting for anything (no promise on the way to the socket).
+    const idle = this.#pool.takeIdle();
+    const reused = idle !== undefined;
+    const connection = idle ?? await this.#pool.connect(request.signal, this.#connectTimeout);
     try {
       return await connection.send(exchange);
     } catch (error) {
@@ -101,10 +107,33 @@ export class HttpClient {
     }
   }
 
+  /**
+   * The request head as bytes. Heads of plain requests (no body, no headers of their own: pings, inspects,
+   * lists) are kept, so a repeated request costs no encoding; the cache is small and starts over when full.
+   */
+  #encodeHead(method: string, target: string, headers: Record<string, string | number | undefined>, plain: boolean): Buffer {
+    if (!plain) return encodeRequestHead({ method, target, headers });
+    const key = `${method} ${target}`;
+    let head = this.#plainHeads.get(key);
+    if (head === undefined) {
+      head = encodeRequestHead({ method, target, headers });
+      if (this.#plainHeads.size >= PLAIN_HEAD_CACHE_SIZE) this.#plainHeads.clear();
+      this.#plainHeads.set(key, head);
+    }
+    return head;
+  }
+
+  readonly #plainHeads = new Map<string, Buffer>();
+
   /** Closes all connections. */
   close(): void {
     this.#pool.close();
   }
+}
+
+function hasNoHeaders(headers: Record<string, string | number | undefined> | undefined): boolean {
+  for (const name in headers) if (headers[name] !== undefined) return false;
+  return true;
 }
 
 function isStaleConnectionError(error: unknown): boolean {

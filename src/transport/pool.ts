@@ -47,17 +47,29 @@ export class ConnectionPool implements ConnectionOwner {
 
   /** Takes an idle connection, or opens a new one. `reused` says which (a reused one may have gone stale). */
   async acquire(signal: AbortSignal | undefined, connectTimeout: number): Promise<{ connection: Connection; reused: boolean }> {
+    const idle = this.takeIdle();
+    if (idle) return { connection: idle, reused: true };
+    return { connection: await this.connect(signal, connectTimeout), reused: false };
+  }
+
+  /** An idle connection that still works, taken out of the pool; undefined when there is none. */
+  takeIdle(): Connection | undefined {
     for (let connection = this.#idle.pop(); connection !== undefined; connection = this.#idle.pop()) {
       this.#idleSince.pop();
       if (connection.usable) {
         connection.setReferenced(true);
-        return { connection, reused: true };
+        return connection;
       }
     }
+    return undefined;
+  }
+
+  /** Opens a new connection. */
+  async connect(signal: AbortSignal | undefined, connectTimeout: number): Promise<Connection> {
     const stream = await this.#connector.connect({ signal, timeout: connectTimeout });
     const connection = new Connection(stream, this.#connector.endpoint, this);
     this.#all.add(connection);
-    return { connection, reused: false };
+    return connection;
   }
 
   release(connection: Connection): void {

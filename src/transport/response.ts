@@ -152,6 +152,7 @@ export class HttpResponse implements AsyncIterable<Buffer> {
 
   /** Reads and drops the body so the connection can be reused. */
   async discard(): Promise<void> {
+    if (this.#ended && this.#error === undefined && this.#queue.length === 0) return; // nothing to read (HEAD, 204)
     while ((await this.read()) !== undefined) { /* drain */ }
   }
 
