@@ -6,7 +6,8 @@
 #   scripts/swarm-engine.sh stop    stop it and delete DIR and its network namespace
 #   scripts/swarm-engine.sh status  print the DOCKER_HOST line and exit 0 if it answers, else exit 1
 #
-# DIR is ${BERTH_SWARM_DIR:-/tmp/berth-swarm}. Why a second engine: swarm mode changes the whole daemon
+# DIR is ${BERTH_SWARM_DIR:-/tmp/berth-swarm-N}, N derived from this checkout's path: the tests leave and
+# re-init the swarm, so two checkouts running their tests at once must not share one. Why a second engine: swarm mode changes the whole daemon
 # (services, secrets, tasks, its own networks), and the engine of scripts/engine.sh is shared by every
 # other test; a swarm there would leak into them.
 #
@@ -19,7 +20,8 @@
 # Stop does not `swarm leave --force` (about 12 s): the whole data root is deleted instead.
 set -euo pipefail
 
-DIR=${BERTH_SWARM_DIR:-/tmp/berth-swarm}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR=${BERTH_SWARM_DIR:-/tmp/berth-swarm-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)}
 DIR=$(realpath -m -- "$DIR")
 SOCK=$DIR/docker.sock
 PIDFILE=$DIR/docker.pid
