@@ -175,7 +175,9 @@ describe('berth run -i, exec, attach, start -a -i', () => {
 });
 
 describe('berth events and stats', () => {
-  it('events --filter --since --until --format json prints the container\'s events and ends', { timeout: 30_000 }, async () => {
+  it('events --filter --since --until --format json prints the container\'s events and ends', { timeout: 30_000 }, async (t) => {
+    // Seen with Podman 4.3 through curl too: /events?since=S&until=U returns the events, since=S-1 returns none.
+    podmanDiffers(t, 'a past window (since/until) misses events depending on the exact since second');
     const since = Math.floor(Date.now() / 1000) - 1;
     const { Id } = await docker.containers.create({ Image: TEST_IMAGE, Cmd: ['true'], Labels: { [TEST_LABEL]: label, 'events-probe': label } });
     await docker.containers.start(Id);
