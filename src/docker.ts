@@ -105,6 +105,8 @@ export class Docker {
   readonly plugins: Plugins;
   /** Distribution operations: image metadata from a registry. */
   readonly distribution: Distribution;
+  /** The registry credentials pull, push and build use (from `options.credentials`; `Docker.fromEnv` sets it). */
+  readonly credentials: CredentialStore | undefined;
   readonly #api: ApiClient;
   readonly #http: HttpClient;
 
@@ -120,6 +122,7 @@ export class Docker {
     this.#api = new ApiClient(this.#http, options.apiVersion);
     this.containers = new Containers(this.#api);
     this.system = new System(this.#api);
+    this.credentials = options.credentials;
     this.images = new Images(this.#api, options.credentials);
     this.exec = new Exec(this.#api);
     this.networks = new Networks(this.#api);
@@ -152,7 +155,9 @@ export class Docker {
     resolveOptions: Omit<ResolveEndpointOptions, 'env'> = {},
   ): Docker {
     const { host, tls } = resolveEndpoint({ ...resolveOptions, env });
-    const credentials = overrides.credentials ?? CredentialStore.fromEnvLenient(env);
+    // `--config DIR` (resolveOptions.configDir) names the config.json for credentials too, as in the docker CLI.
+    const credentialEnv = resolveOptions.configDir ? { ...env, DOCKER_CONFIG: resolveOptions.configDir } : env;
+    const credentials = overrides.credentials ?? CredentialStore.fromEnvLenient(credentialEnv);
     return new Docker({ apiVersion: env.DOCKER_API_VERSION || undefined, tls, ...overrides, credentials, host });
   }
 

@@ -24,6 +24,9 @@ const services = () => import('./services.js');
 const secretsConfigs = () => import('./secrets-configs.js');
 const plugins = () => import('./plugins.js');
 const contexts = () => import('./context.js');
+const imageCommands = () => import('./images.js');
+const transfer = () => import('./image-transfer.js');
+const loginCommands = () => import('./login.js');
 
 /** Every command, in the order `berth --help` lists them. */
 export const commands: CommandEntry[] = [
@@ -52,6 +55,22 @@ export const commands: CommandEntry[] = [
   { names: ['attach', 'container attach'], summary: 'Attach local standard input, output, and error streams to a running container', load: async () => (await import('./interactive.js')).attach },
   { names: ['stats', 'container stats'], summary: 'Display a live stream of container(s) resource usage statistics', load: async () => (await import('./monitor.js')).stats },
   { names: ['events', 'system events'], summary: 'Get real time events from the server', load: async () => (await import('./monitor.js')).events },
+  { names: ['images', 'image ls', 'image list'], summary: 'List images', load: async () => (await imageCommands()).images },
+  { names: ['pull', 'image pull'], summary: 'Download an image from a registry', load: async () => (await transfer()).pull },
+  { names: ['push', 'image push'], summary: 'Upload an image to a registry', load: async () => (await transfer()).push },
+  { names: ['build', 'image build'], summary: 'Build an image from a Dockerfile', load: async () => (await import('./build.js')).build },
+  { names: ['tag', 'image tag'], summary: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: async () => (await imageCommands()).tag },
+  { names: ['rmi', 'image rm', 'image remove'], summary: 'Remove one or more images', load: async () => (await imageCommands()).rmi },
+  { names: ['history', 'image history'], summary: 'Show the history of an image', load: async () => (await imageCommands()).history },
+  { names: ['image inspect'], summary: 'Display detailed information on one or more images', load: async () => (await imageCommands()).imageInspect },
+  { names: ['image prune'], summary: 'Remove unused images', load: async () => (await imageCommands()).imagePrune },
+  { names: ['save', 'image save'], summary: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: async () => (await transfer()).save },
+  { names: ['load', 'image load'], summary: 'Load an image from a tar archive or STDIN', load: async () => (await transfer()).load },
+  { names: ['import', 'image import'], summary: 'Import the contents from a tarball to create a filesystem image', load: async () => (await transfer()).importCommand },
+  { names: ['commit', 'container commit'], summary: 'Create a new image from a container\'s changes', load: async () => (await transfer()).commit },
+  { names: ['search'], summary: 'Search Docker Hub for images', load: async () => (await imageCommands()).search },
+  { names: ['login'], summary: 'Log in to a registry', load: async () => (await loginCommands()).login },
+  { names: ['logout'], summary: 'Log out from a registry', load: async () => (await loginCommands()).logout },
   { names: ['version'], summary: 'Show the Docker version information', load: async () => (await import('./system.js')).version },
   { names: ['info', 'system info'], summary: 'Display system-wide information', load: async () => (await import('./system.js')).info },
   { names: ['system df'], summary: 'Show docker disk usage', load: async () => (await import('./system.js')).df },
@@ -112,6 +131,7 @@ export const commands: CommandEntry[] = [
 export const groups: Record<string, string> = {
   container: 'Manage containers',
   context: 'Manage contexts',
+  image: 'Manage images',
   system: 'Manage Docker',
   network: 'Manage networks',
   volume: 'Manage volumes',
