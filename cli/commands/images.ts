@@ -87,7 +87,9 @@ export const images: Command = {
     if (args.positionals[0]) filters.reference = [...(filters.reference ?? []), args.positionals[0]];
     const list = await context.docker().images.list({ all: args.bool('all'), digests, filters });
     const now = Date.now();
-    const rows = list.flatMap((image) => imageRows(image, truncate, now));
+    // Podman lists every tag of an image one of whose tags matches; dockerd only the matching ones.
+    const references = filters.reference ?? [];
+    const rows = list.flatMap((image) => imageRows(image, truncate, now)).filter((row) => references.every((pattern) => matchesReference(row, pattern)));
     if (args.bool('quiet')) {
       await write(context.stdout, rows.map((row) => row.ID + '\n').join(''));
     } else if (format === 'json') {
@@ -99,6 +101,17 @@ export const images: Command = {
     return 0;
   },
 };
+
+/**
+ * Whether a row matches a `reference` filter as dockerd applies it: a glob against `repository:tag` when the
+ * pattern has a tag, else against the repository (Podman's full `docker.io/library/` names are shortened).
+ */
+export function matchesReference(row: ImageRow, pattern: string): boolean {
+  if (row.Repository === '<none>') return true;
+  const glob = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+  const hasTag = pattern.lastIndexOf(':') > pattern.lastIndexOf('/');
+  return glob.test(hasTag ? `${row.Repository}:${row.Tag}` : row.Repository);
+}
 
 /** Prints rows through a `table …` template (with headers and aligned columns) or a plain template. */
 async function printRows(context: CliContext, format: string, rows: readonly object[], headers: Record<string, string>): Promise<void> {

@@ -101,8 +101,9 @@ export function buildReducer(): ProgressReducer<BuildMessage, BuildResult> {
       const built = message.stream?.match(/^Successfully built ([0-9a-f]+)/);
       if (built) shortId = built[1];
       // With `q` the classic builder's only output is the ID itself.
-      const quietId = message.stream?.match(/^(sha256:[0-9a-f]{64})\s*$/);
-      if (quietId) id = quietId[1];
+      // (Podman sends it without the `sha256:` prefix.)
+      const quietId = message.stream?.match(/^(?:sha256:)?([0-9a-f]{64})\s*$/);
+      if (quietId) id = `sha256:${quietId[1]}`;
     },
     result: () => ({ id: id ?? shortId }),
   };

@@ -39,3 +39,15 @@ test('build output is written as it comes; a bar is drawn from counts when the e
   assert.equal(progressBar({ current: 1000, total: 4000 }), `[${'='.repeat(11)}>${' '.repeat(38)}] 1kB/4kB`);
   assert.equal(progressBar({ current: 10 }), '');
 });
+
+test('images: the reference filter as dockerd applies it (globs, with or without a tag)', async () => {
+  const { matchesReference } = await import('../../cli/commands/images.js');
+  const row = (Repository: string, Tag: string) => ({ Repository, Tag } as Parameters<typeof matchesReference>[0]);
+  assert.equal(matchesReference(row('busybox', 'local'), 'busybox'), true);
+  assert.equal(matchesReference(row('busybox', 'local'), 'berth-ptest'), false);
+  assert.equal(matchesReference(row('team/app', 'v1'), 'team/*'), true);
+  assert.equal(matchesReference(row('team/app', 'v1'), '*'), false);
+  assert.equal(matchesReference(row('app', 'v1.2'), 'app:v1.*'), true);
+  assert.equal(matchesReference(row('app', 'v2'), 'app:v1.*'), false);
+  assert.equal(matchesReference(row('<none>', '<none>'), 'app'), true);
+});
