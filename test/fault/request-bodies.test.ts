@@ -8,7 +8,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Docker, NotFoundError } from '../../src/index.js';
+import { Docker, DockerError, NotFoundError } from '../../src/index.js';
 import { startFakeEngine } from '../helpers/fake-engine.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,6 +78,58 @@ describe('streamed request bodies', () => {
     } finally {
       docker.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  for (const kind of ['bytes', 'stream'] as const) {
+    it(`the engine hangs up during a large upload (${kind}): an error, not a hang`, async () => {
+      const socketPath = join(dir, `hangup-${kind}.sock`);
+      const server = createServer((socket: Socket) => {
+        socket.on('error', () => undefined);
+        socket.once('data', () => setTimeout(() => socket.destroy(), 20));
+      });
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      const docker = new Docker({ host: `unix://${socketPath}`, apiVersion: '1.41' });
+      const big = Buffer.alloc(32 * 1024 * 1024, 1);
+      async function* pieces() { for (let at = 0; at < big.length; at += 65_536) yield big.subarray(at, at + 65_536); }
+      try {
+        const error = await docker.containers.putArchive('web', kind === 'bytes' ? big : pieces(), { path: '/tmp' })
+          .then(() => undefined, (caught: unknown) => caught);
+        assert.ok(error instanceof DockerError, String(error));
+        assert.ok(error.code === 'CONNECTION' || error.code === 'PROTOCOL', error.code);
+      } finally {
+        docker.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+  }
+
+  it('aborting an upload rejects with the reason at once and closes the body source', async () => {
+    const engine = await startFakeEngine((_request, socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    const docker = new Docker({ host: engine.host, apiVersion: '1.41' });
+    let sourceClosed = false;
+    async function* endless() {
+      try {
+        for (;;) {
+          await sleep(20);
+          yield Buffer.alloc(1024);
+        }
+      } finally {
+        sourceClosed = true; // where a file handle would be closed
+      }
+    }
+    const controller = new AbortController();
+    const reason = new Error('upload cancelled');
+    setTimeout(() => controller.abort(reason), 100);
+    try {
+      const started = Date.now();
+      await assert.rejects(docker.containers.putArchive('web', endless(), { path: '/tmp' }, { signal: controller.signal }), (error) => error === reason);
+      assert.ok(Date.now() - started < 1000);
+      await sleep(60);
+      assert.equal(sourceClosed, true, 'the body source was closed');
+    } finally {
+      docker.close();
+      await engine.close();
     }
   });
 
