@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { ProtocolError, TimeoutError } from '../errors.js';
+import { ConnectionError, ProtocolError, TimeoutError } from '../errors.js';
 import { describeStreamError } from './socket-connector.js';
 import { encodeChunk, LAST_CHUNK, ResponseParser, type ResponseHead, type ResponseSink } from './http-codec.js';
 import { HttpResponse, type ResponseSource } from './response.js';
@@ -81,6 +81,11 @@ export class Connection {
     if (this.#headTimer) { clearTimeout(this.#headTimer); this.#headTimer = undefined; }
     this.#stream.destroy(error);
     this.#owner.forget(this);
+    // Closed from this side (`docker.close()`) with an exchange still open: say so, rather than letting the
+    // socket's close read as the engine hanging up.
+    if (this.#parser && !this.#parser.done && !this.#upgraded) {
+      this.#fail(error ?? new ConnectionError(this.#endpoint, 'the client closed the connection during the request', ''));
+    }
   }
 
   /** Sends a request and resolves with the response once its head has arrived. */

@@ -151,6 +151,17 @@ describe('freeing connections', () => {
     await eventually(() => open() === 0 && engine.openConnections() === 0, 'connection closed on both sides');
   });
 
+  it('docker.close() during a stream ends the loop with an error, not a hang', async () => {
+    const { engine, docker, open } = await setup((_r, socket) => streamForever(socket));
+    let frames = 0;
+    await assert.rejects((async () => {
+      for await (const _ of docker.containers.logs('x', { follow: true, stdout: true })) {
+        if (++frames === 2) docker.close();
+      }
+    })(), /the client closed the connection/);
+    await eventually(() => open() === 0 && engine.openConnections() === 0, 'connection closed on both sides');
+  });
+
   it('leaving a for await early closes that connection', async () => {
     const { engine, docker, open } = await setup((_r, socket) => streamForever(socket));
     let frames = 0;
