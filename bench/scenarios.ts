@@ -89,7 +89,7 @@ function logCounts(frameBytes: number, mebibytes: number): StreamCounts {
 /** The scenarios of a run, in the order they run. */
 export function scenarios(settings: RunSettings): Scenario[] {
   const { quick } = settings;
-  const duration = quick ? 400 : 1200;
+  const duration = quick ? 400 : 1000;
   const warmup = quick ? 150 : 400;
   const timed = { durationMs: duration, warmupMs: warmup, minWarmupOps: 1 };
   const once = { durationMs: 0, warmupMs: 0, minWarmupOps: 1 };
@@ -133,12 +133,12 @@ export function scenarios(settings: RunSettings): Scenario[] {
   const labels = { 'berth.bench': settings.runId };
   list.push({
     id: 'dockerd-lifecycle', title: 'container lifecycle: create, start, wait, remove `true` (dockerd)', engine: 'dockerd', kind: 'lifecycle', unit: 'ops/s',
-    concurrency: 1, durationMs: quick ? 600 : 4000, warmupMs: 0, minWarmupOps: 1,
+    concurrency: 1, durationMs: quick ? 600 : 3000, warmupMs: 0, minWarmupOps: 1,
     args: { image: settings.image, namePrefix: `berth-bench-${settings.runId}`, labels }, target: { minRatioToRaw: 0.95 },
   });
   list.push({
     id: 'dockerd-exec', title: 'exec round trip: `true` in a running container (dockerd)', engine: 'dockerd', kind: 'exec', unit: 'ops/s',
-    concurrency: 1, durationMs: quick ? 500 : 2500, warmupMs: 0, minWarmupOps: 2, args: { id: settings.dockerdContainer },
+    concurrency: 1, durationMs: quick ? 500 : 2000, warmupMs: 0, minWarmupOps: 2, args: { id: settings.dockerdContainer },
   });
   return list;
 }
