@@ -7,6 +7,9 @@
 #   `BERTH_ENGINES=docker npm test` is the fast local run, `BERTH_ENGINES=podman npm test -- integration/x`
 #   tries one file on Podman. docs/compatibility.md is rewritten only by an unfiltered run on both engines.
 #   BERTH_TEST_DOCKER_HOST / BERTH_TEST_PODMAN_HOST name engines to use instead of starting our own.
+#   BERTH_RUNTIMES picks the runtimes: node20,node24,bun by default (and in CI), node20 alone for a filtered run.
+#   node20 is the machine's node (both engines); node24 runs every file on dockerd; bun runs the integration
+#   files (the CLI's among them) and the CLI unit tests on dockerd. scripts/runtimes.sh installs node24 and bun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +17,7 @@ bash scripts/setup.sh
 
 filter=${1:-}
 if [ -n "$filter" ]; then engines=",${BERTH_ENGINES:-docker},"; else engines=",${BERTH_ENGINES:-docker,podman},"; fi
+if [ -n "$filter" ]; then runtimes=",${BERTH_RUNTIMES:-node20},"; else runtimes=",${BERTH_RUNTIMES:-node20,node24,bun},"; fi
 
 mapfile -t files < <(find dist/test -name '*.test.js' | sort | grep -F -- "$filter" || true)
 if [ "${#files[@]}" -eq 0 ]; then
@@ -28,18 +32,19 @@ results=dist/test-results
 rm -rf "$results" && mkdir -p "$results"
 recorder=$(node -p 'require("node:url").pathToFileURL(process.argv[1]).href' "$PWD/dist/test/helpers/record-calls.js")
 
-# run_suite ENGINE HOST FILE…: one node --test run; its status is the run's.
+# run_suite ENGINE HOST FILE…: one node --test run (on $NODE, the machine's node by default; results under the
+# name $RUN_KEY, the engine's by default); its status is the run's.
 run_suite() {
-  local engine=$1 host=$2
+  local engine=$1 host=$2 key=${RUN_KEY:-$1}
   shift 2
-  echo "== $engine: integration tests use $host"
-  echo "$host" >"$results/$engine-host"
+  echo "== $engine: integration tests use $host (node $("${NODE:-node}" --version))"
+  echo "$host" >"$results/$key-host"
   # One file at a time: the integration files share one engine, and the 2 cores are better spent there.
-  BERTH_TEST_ENGINE=$engine BERTH_TEST_DOCKER_HOST=$host BERTH_TEST_CALLS_FILE=$PWD/$results/$engine-calls.jsonl \
+  BERTH_TEST_ENGINE=$engine BERTH_TEST_DOCKER_HOST=$host BERTH_TEST_CALLS_FILE=$PWD/$results/$key-calls.jsonl \
     NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import=$recorder" \
-    node --test --test-concurrency=1 \
+    "${NODE:-node}" --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=./scripts/results-reporter.mjs --test-reporter-destination="$results/$engine.jsonl" \
+    --test-reporter=./scripts/results-reporter.mjs --test-reporter-destination="$results/$key.jsonl" \
     "$@"
 }
 
@@ -49,6 +54,10 @@ export BERTH_TEST_REGISTRY=127.0.0.1:5000 BERTH_TEST_AUTH_REGISTRY=127.0.0.1:500
 
 status=0
 ran=
+
+# Timing of each run, printed at the end.
+timings=()
+timed() { local start=$SECONDS; "${@:2}"; local rc=$?; timings+=("$1: $((SECONDS - start)) s"); return "$rc"; }
 
 if [[ $engines == *,docker,* ]]; then
   # The engine the integration tests use: ours, unless BERTH_TEST_DOCKER_HOST names another.
@@ -65,18 +74,20 @@ if [[ $engines == *,docker,* ]]; then
     line=$(bash scripts/swarm-engine.sh start | tail -n 1)
     export BERTH_TEST_SWARM_HOST=${line#DOCKER_HOST=}
   fi
-  run_suite docker "$BERTH_TEST_DOCKER_HOST" "${files[@]}" || status=1
-  ran+=docker,
+  if [[ $runtimes == *,node20,* ]]; then
+    timed "node20 docker" run_suite docker "$BERTH_TEST_DOCKER_HOST" "${files[@]}" || status=1
+    ran+=docker,
+  fi
 fi
 
-if [[ $engines == *,podman,* ]] && [ "${#integration[@]}" -gt 0 ]; then
+if [[ $engines == *,podman,* && $runtimes == *,node20,* ]] && [ "${#integration[@]}" -gt 0 ]; then
   # Podman runs the integration files only: unit and fault tests do not depend on the engine.
   host=${BERTH_TEST_PODMAN_HOST:-}
   if [ -z "$host" ]; then
     line=$(bash scripts/podman.sh start | tail -n 1)
     host=${line#DOCKER_HOST=}
   fi
-  run_suite podman "$host" "${integration[@]}" || status=1
+  timed "node20 podman" run_suite podman "$host" "${integration[@]}" || status=1
   ran+=podman,
 fi
 
@@ -84,4 +95,20 @@ fi
 if [ -z "$filter" ] && [ "$ran" = docker,podman, ]; then
   node scripts/compatibility.mjs "$results" docs/compatibility.md || status=1
 fi
+
+# The other runtimes, on dockerd only (the engine's behaviour does not depend on the client's runtime).
+if [[ $engines == *,docker,* && ( $runtimes == *,node24,* || $runtimes == *,bun,* ) ]]; then
+  declare -A runtime_path=()
+  while IFS='=' read -r name path; do runtime_path[$name]=$path; done < <(bash scripts/runtimes.sh)
+  if [[ $runtimes == *,node24,* ]]; then
+    NODE=${runtime_path[node24]} RUN_KEY=docker-node24 timed "node24 docker" run_suite docker "$BERTH_TEST_DOCKER_HOST" "${files[@]}" || status=1
+  fi
+  # Bun runs node:test files only under its own runner (`bun test`; `bun FILE` refuses before/after hooks).
+  mapfile -t bun_files < <(printf '%s\n' "${files[@]}" | grep -E '/integration/|/unit/cli-' || true)
+  if [[ $runtimes == *,bun,* ]] && [ "${#bun_files[@]}" -gt 0 ]; then
+    timed "bun docker" bash scripts/bun-test.sh "${runtime_path[bun]}" "${bun_files[@]}" || status=1
+  fi
+fi
+
+[ "${#timings[@]}" -eq 0 ] || printf 'time: %s\n' "${timings[@]}"
 exit "$status"
