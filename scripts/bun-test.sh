@@ -16,9 +16,10 @@ log=$(mktemp)
 BERTH_TEST_ENGINE=docker "$bun" test --timeout=600000 "${paths[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 count() { grep -Eo "^ *[0-9]+ $1\$" "$log" | tail -n 1 | tr -dc 0-9; }
-passed=$(count pass) failed=$(count fail) skipped=$(count skip)
+passed=$(count pass) failed=$(count fail) skipped=$(count skip) errors=$(count error)
 rm -f "$log"
-line="bun: ${passed:-0} passed, ${failed:-0} failed"
+# An error between tests (an unhandled rejection, say) counts as a failure, as node --test counts it.
+line="bun: ${passed:-0} passed, $((${failed:-0} + ${errors:-0})) failed"
 [ -z "$skipped" ] || line+=", $skipped skipped"
 echo "$line"
 # A run that reported no result at all failed, whatever its status.
