@@ -261,7 +261,8 @@ function fileHeader(version, purpose) {
 function renderModels(spec, version, context) {
   let out = fileHeader(version, 'One type per entry of `definitions:`, named and spelled as the spec spells them.');
   for (const [name, schema] of Object.entries(spec.definitions)) {
-    out += '\n' + docComment(schema.description, '');
+    // Some definitions have no description in the spec; every exported type gets one line all the same.
+    out += '\n' + docComment(schema.description ?? `The \`${name}\` definition of the Engine API spec.`, '');
     // A plain object becomes an interface (named in editor hovers and errors); anything else a type alias.
     // A definition's own `x-nullable` is not applied: it says Go keeps it behind a pointer, and a
     // TypeScript type cannot be "nullable wherever it is used"; use sites that may be null say so themselves.

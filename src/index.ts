@@ -61,5 +61,7 @@ export {
   InvalidArgumentError, UnsupportedOperationError, isNotFound, type EngineErrorDetails,
 } from './errors.js';
 export type * from './generated/models.js';
+// Three spec models share their names with Berth's own types above; they are exported under these names too.
+export type { Swarm as SwarmModel, ProgressDetail as ProgressDetailModel, ServiceInfo as ServiceInfoModel } from './generated/models.js';
 export type * from './generated/operations.js';
 export { LATEST_API_VERSION, OLDEST_API_VERSION } from './generated/operations.js';

@@ -125,6 +125,7 @@ export interface DeviceRequest {
   Options?: Record<string, string>;
 }
 
+/** The `ThrottleDevice` definition of the Engine API spec. */
 export interface ThrottleDevice {
   /** Device path */
   Path?: string;
@@ -132,6 +133,7 @@ export interface ThrottleDevice {
   Rate?: number;
 }
 
+/** The `Mount` definition of the Engine API spec. */
 export interface Mount {
   /** Container path. */
   Target?: string;
@@ -1280,6 +1282,7 @@ export interface SignerIdentity {
   SourceRepositoryVisibilityAtSigning?: string;
 }
 
+/** The `ImageSummary` definition of the Engine API spec. */
 export interface ImageSummary {
   /**
    * ID is the content-addressable ID of an image.
@@ -1379,6 +1382,7 @@ export interface ImagesDiskUsage {
   Items?: ImageSummary[];
 }
 
+/** The `AuthConfig` definition of the Engine API spec. */
 export interface AuthConfig {
   username?: string;
   password?: string;
@@ -1393,6 +1397,7 @@ export interface AuthResponse {
   IdentityToken?: string;
 }
 
+/** The `ProcessConfig` definition of the Engine API spec. */
 export interface ProcessConfig {
   privileged?: boolean;
   user?: string;
@@ -1401,6 +1406,7 @@ export interface ProcessConfig {
   arguments?: string[];
 }
 
+/** The `Volume` definition of the Engine API spec. */
 export interface Volume {
   /** Name of the volume. */
   Name: string;
@@ -1497,6 +1503,7 @@ export interface VolumeListResponse {
   Warnings?: string[];
 }
 
+/** The `Network` definition of the Engine API spec. */
 export interface Network {
   /** Name of the network. */
   Name?: string;
@@ -1614,6 +1621,7 @@ export interface ConfigReference {
   Network?: string;
 }
 
+/** The `IPAM` definition of the Engine API spec. */
 export interface IPAM {
   /**
    * Name of the IPAM driver to use.
@@ -1633,6 +1641,7 @@ export interface IPAM {
   Options?: Record<string, string>;
 }
 
+/** The `IPAMConfig` definition of the Engine API spec. */
 export interface IPAMConfig {
   Subnet?: string;
   IPRange?: string;
@@ -1640,10 +1649,12 @@ export interface IPAMConfig {
   AuxiliaryAddresses?: Record<string, string>;
 }
 
+/** The `IPAMStatus` definition of the Engine API spec. */
 export interface IPAMStatus {
   Subnets?: Record<string, SubnetStatus>;
 }
 
+/** The `SubnetStatus` definition of the Engine API spec. */
 export interface SubnetStatus {
   /** Number of IP addresses in the subnet that are in use or reserved and are therefore unavailable for allocation, saturating at 2<sup>64</sup> - 1. */
   IPsInUse?: number;
@@ -1676,6 +1687,7 @@ export interface NetworkCreateResponse {
   Warning: string;
 }
 
+/** The `BuildInfo` definition of the Engine API spec. */
 export interface BuildInfo {
   id?: string;
   stream?: string;
@@ -1733,6 +1745,7 @@ export interface ImageID {
   ID?: string;
 }
 
+/** The `CreateImageInfo` definition of the Engine API spec. */
 export interface CreateImageInfo {
   id?: string;
   errorDetail?: ErrorDetail;
@@ -1740,6 +1753,7 @@ export interface CreateImageInfo {
   progressDetail?: ProgressDetail;
 }
 
+/** The `PushImageInfo` definition of the Engine API spec. */
 export interface PushImageInfo {
   errorDetail?: ErrorDetail;
   status?: string;
@@ -1775,11 +1789,13 @@ export interface NRIInfo {
   Info?: string[][];
 }
 
+/** The `ErrorDetail` definition of the Engine API spec. */
 export interface ErrorDetail {
   code?: number;
   message?: string;
 }
 
+/** The `ProgressDetail` definition of the Engine API spec. */
 export interface ProgressDetail {
   current?: number;
   total?: number;
@@ -1873,6 +1889,7 @@ export interface EndpointIPAMConfig {
   LinkLocalIPs?: string[];
 }
 
+/** The `PluginMount` definition of the Engine API spec. */
 export interface PluginMount {
   Name: string;
   Description: string;
@@ -1883,6 +1900,7 @@ export interface PluginMount {
   Options: string[];
 }
 
+/** The `PluginDevice` definition of the Engine API spec. */
 export interface PluginDevice {
   Name: string;
   Description: string;
@@ -1890,6 +1908,7 @@ export interface PluginDevice {
   Path: string;
 }
 
+/** The `PluginEnv` definition of the Engine API spec. */
 export interface PluginEnv {
   Name: string;
   Description: string;
@@ -1981,6 +2000,7 @@ export interface ObjectVersion {
   Index?: number;
 }
 
+/** The `NodeSpec` definition of the Engine API spec. */
 export interface NodeSpec {
   /** Name for the node. */
   Name?: string;
@@ -1992,6 +2012,7 @@ export interface NodeSpec {
   Availability?: 'active' | 'pause' | 'drain' | (string & {});
 }
 
+/** The `Node` definition of the Engine API spec. */
 export interface Node {
   ID?: string;
   Version?: ObjectVersion;
@@ -2268,6 +2289,7 @@ export interface JoinTokens {
   Manager?: string;
 }
 
+/** The `Swarm` definition of the Engine API spec. */
 export type Swarm = ClusterInfo & {
   JoinTokens?: JoinTokens;
 };
@@ -2689,6 +2711,7 @@ export interface TaskSpec {
   };
 }
 
+/** The `TaskState` definition of the Engine API spec. */
 export type TaskState = 'new' | 'allocated' | 'pending' | 'assigned' | 'accepted' | 'preparing' | 'ready' | 'starting' | 'running' | 'complete' | 'shutdown' | 'failed' | 'rejected' | 'remove' | 'orphaned' | (string & {});
 
 /** represents the status of a container. */
@@ -2727,6 +2750,7 @@ export interface NetworkAttachment {
   Addresses?: string[];
 }
 
+/** The `Task` definition of the Engine API spec. */
 export interface Task {
   /** The ID of the task. */
   ID?: string;
@@ -2872,6 +2896,7 @@ export interface ServiceSpec {
   EndpointSpec?: EndpointSpec;
 }
 
+/** The `EndpointPortConfig` definition of the Engine API spec. */
 export interface EndpointPortConfig {
   Name?: string;
   Protocol?: 'tcp' | 'udp' | 'sctp' | (string & {});
@@ -2910,6 +2935,7 @@ export interface EndpointSpec {
   Ports?: EndpointPortConfig[];
 }
 
+/** The `Service` definition of the Engine API spec. */
 export interface Service {
   ID?: string;
   Version?: ObjectVersion;
@@ -2980,6 +3006,7 @@ export interface Service {
   };
 }
 
+/** The `ImageDeleteResponseItem` definition of the Engine API spec. */
 export interface ImageDeleteResponseItem {
   /** The image ID of an image that was untagged */
   Untagged?: string;
@@ -3002,11 +3029,13 @@ export interface ServiceCreateResponse {
   Warnings?: string[] | null;
 }
 
+/** The `ServiceUpdateResponse` definition of the Engine API spec. */
 export interface ServiceUpdateResponse {
   /** Optional warning messages */
   Warnings?: string[];
 }
 
+/** The `ContainerInspectResponse` definition of the Engine API spec. */
 export interface ContainerInspectResponse {
   /** The ID of this container as a 128-bit (64-character) hexadecimal string (32 bytes). */
   Id?: string;
@@ -3118,6 +3147,7 @@ export interface ContainerInspectResponse {
   NetworkSettings?: NetworkSettings;
 }
 
+/** The `ContainerSummary` definition of the Engine API spec. */
 export interface ContainerSummary {
   /** The ID of this container as a 128-bit (64-character) hexadecimal string (32 bytes). */
   Id?: string;
@@ -3251,6 +3281,7 @@ export interface Driver {
   Options?: Record<string, string>;
 }
 
+/** The `SecretSpec` definition of the Engine API spec. */
 export interface SecretSpec {
   /** User-defined name of the secret. */
   Name?: string;
@@ -3281,6 +3312,7 @@ export interface SecretSpec {
   Templating?: Driver;
 }
 
+/** The `Secret` definition of the Engine API spec. */
 export interface Secret {
   ID?: string;
   Version?: ObjectVersion;
@@ -3289,6 +3321,7 @@ export interface Secret {
   Spec?: SecretSpec;
 }
 
+/** The `ConfigSpec` definition of the Engine API spec. */
 export interface ConfigSpec {
   /** User-defined name of the config. */
   Name?: string;
@@ -3309,6 +3342,7 @@ export interface ConfigSpec {
   Templating?: Driver;
 }
 
+/** The `Config` definition of the Engine API spec. */
 export interface Config {
   ID?: string;
   Version?: ObjectVersion;
@@ -3750,6 +3784,7 @@ export interface SystemVersion {
   BuildTime?: string;
 }
 
+/** The `SystemInfo` definition of the Engine API spec. */
 export interface SystemInfo {
   /**
    * Unique identifier of the daemon.

@@ -74,6 +74,7 @@ export class ProgressOperation<M extends ProgressMessage<unknown>, R> implements
     this.#reducer = reducer;
   }
 
+  /** The progress messages, in order; the request is sent when iteration starts. Iterate once, before any await. */
   async *[Symbol.asyncIterator](): AsyncIterator<M> {
     if (this.#consumer !== 'none') {
       throw new DockerError(

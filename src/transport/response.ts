@@ -116,6 +116,7 @@ export class HttpResponse implements AsyncIterable<Buffer> {
     this.#wake();
   }
 
+  /** The body's chunks as they arrive; reading is paced by the loop (back-pressure). Iterate once. */
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     if (this.#iterating) throw new ProtocolError('A response body can be read only once');
     this.#iterating = true;
