@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Cleanup, TEST_IMAGE, TEST_LABEL, testDocker, testHost, uniqueName } from '../helpers/engine.js';
+import { Cleanup, podmanDiffers, TEST_IMAGE, TEST_LABEL, testDocker, testHost, uniqueName } from '../helpers/engine.js';
 import { openRegistry } from '../helpers/registry.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -50,10 +50,15 @@ describe('examples/', () => {
 
   it('follow-events.mjs: create, start, die, destroy, then the abort ends the loop', async () => {
     const { stdout } = await example('follow-events.mjs');
-    assert.equal(stdout, 'event: container create\nevent: container start\nevent: container die\nevent: container destroy\nstopped following\n');
+    const lines = stdout.trimEnd().split('\n');
+    // Podman adds its own actions (init, cleanup) between these; the order of these four is the same on both.
+    const lifecycle = ['create', 'start', 'die', 'destroy'].map((action) => `event: container ${action}`);
+    assert.deepEqual(lines.filter((line) => lifecycle.includes(line)), lifecycle);
+    assert.equal(lines.at(-1), 'stopped following');
   });
 
-  it('pull-progress.mjs: a layer the engine lacks is downloaded, the bar reaches its total, the digest is printed', async () => {
+  it('pull-progress.mjs: a layer the engine lacks is downloaded, the bar reaches its total, the digest is printed', async (t) => {
+    podmanDiffers(t, 'a pull reports no byte counts, no digest and no closing status line');
     // An image with a layer of its own in the local registry, then gone from the engine: the pull must download it.
     const reference = `${openRegistry()}/${uniqueName('example-pull')}:1`;
     const { Id } = await cleanup.container(docker.containers.create({
