@@ -113,12 +113,12 @@ export function scenarios(settings: RunSettings): Scenario[] {
   list.push({ id: 'fake-inspect', title: 'inspect a container (fake engine)', engine: 'fake', kind: 'inspect', unit: 'ops/s', concurrency: 1, ...timed, args: { id: 'bench' } });
   list.push({
     id: 'fake-logs-16k', title: `logs: ${bigLogs} MiB in 16 KiB frames, demultiplexed (fake engine)`, engine: 'fake', kind: 'logs', unit: 'MiB/s',
-    concurrency: 1, ...once, args: { id: `logs-16384-${bigLogs}`, warmId: 'logs-16384-16' },
+    concurrency: 1, ...once, args: { id: `logs-16384-${bigLogs}`, warmId: `logs-16384-${quick ? 16 : 64}` },
     target: { minRatioToRaw: 0.9, maxRssRatioToRaw: 1.2 }, expect: { counts: logCounts(16384, bigLogs) },
   });
   list.push({
     id: 'fake-logs-128', title: `logs: ${smallLogs} MiB in 128-byte frames, demultiplexed (fake engine)`, engine: 'fake', kind: 'logs', unit: 'MiB/s',
-    concurrency: 1, ...once, args: { id: `logs-128-${smallLogs}`, warmId: 'logs-128-2' },
+    concurrency: 1, ...once, args: { id: `logs-128-${smallLogs}`, warmId: `logs-128-${quick ? 2 : 8}` },
     target: { minRatioToRaw: 0.8, maxRssRatioToRaw: 1.2 }, expect: { counts: logCounts(128, smallLogs) },
   });
   list.push({

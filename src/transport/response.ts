@@ -87,19 +87,25 @@ export class HttpResponse implements AsyncIterable<Buffer> {
   /** Reads the next body chunk; `undefined` at the end. */
   async read(): Promise<Buffer | undefined> {
     for (;;) {
-      const chunk = this.#queue.shift();
-      if (chunk !== undefined) {
-        this.#queuedBytes -= chunk.length;
-        if (this.#paused && this.#queuedBytes <= HIGH_WATER_MARK / 2) {
-          this.#paused = false;
-          this.#source.resume();
-        }
-        return chunk;
-      }
+      const chunk = this.#take();
+      if (chunk !== undefined) return chunk;
       if (this.#error !== undefined) throw this.#error;
       if (this.#ended) return undefined;
       await new Promise<void>((resolve) => { this.#waiter = resolve; });
     }
+  }
+
+  /** The next queued chunk, if any (resuming the socket once enough was read). */
+  #take(): Buffer | undefined {
+    const chunk = this.#queue.shift();
+    if (chunk !== undefined) {
+      this.#queuedBytes -= chunk.length;
+      if (this.#paused && this.#queuedBytes <= HIGH_WATER_MARK / 2) {
+        this.#paused = false;
+        this.#source.resume();
+      }
+    }
+    return chunk;
   }
 
   /** Stops reading: a body not read to the end closes the connection instead of returning it to the pool. */
@@ -116,17 +122,50 @@ export class HttpResponse implements AsyncIterable<Buffer> {
     this.#wake();
   }
 
-  /** The body's chunks as they arrive; reading is paced by the loop (back-pressure). Iterate once. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    if (this.#iterating) throw new ProtocolError('A response body can be read only once');
-    this.#iterating = true;
+  /**
+   * The body's chunks as they arrive; reading is paced by the loop (back-pressure). Iterate once.
+   * A hand-written iterator rather than an async generator: a chunk already queued is answered at once,
+   * without a generator's suspension and an async `read()` per chunk.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+    let started = false;
     let finished = false;
-    try {
-      for (let chunk = await this.read(); chunk !== undefined; chunk = await this.read()) yield chunk;
-      finished = true;
-    } finally {
-      if (!finished) this.cancel();
-    }
+    const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
+    const iterator: AsyncIterableIterator<Buffer> = {
+      next: () => {
+        if (!started) {
+          started = true;
+          if (this.#iterating) {
+            finished = true;
+            return Promise.reject(new ProtocolError('A response body can be read only once'));
+          }
+          this.#iterating = true;
+        }
+        if (finished) return Promise.resolve(done);
+        const chunk = this.#take();
+        if (chunk !== undefined) return Promise.resolve({ value: chunk, done: false });
+        return this.read().then(
+          (next) => {
+            if (next !== undefined) return { value: next, done: false };
+            finished = true;
+            return done;
+          },
+          (error: unknown) => {
+            // As when a loop is left early: a body not read to the end never goes back to the pool.
+            finished = true;
+            this.cancel();
+            throw error;
+          },
+        );
+      },
+      return: () => {
+        if (started && !finished) this.cancel();
+        finished = true;
+        return Promise.resolve(done);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   /** Reads the whole body into one buffer. */
