@@ -12,6 +12,7 @@ import { Secrets } from './api/secrets.js';
 import { Configs } from './api/configs.js';
 import { Plugins } from './api/plugins.js';
 import { Distribution } from './api/distribution.js';
+import { runContainer, runStream, type RunCollectOptions, type RunResult, type RunOptions, type RunStream } from './api/run.js';
 import { encodePathParameter } from './api/route.js';
 import { CredentialStore } from './auth/credential-store.js';
 import { System } from './api/system.js';
@@ -189,6 +190,37 @@ export class Docker {
   /** Disk usage. Same as `docker.system.dataUsage()`. */
   df(options?: CallOptions): ReturnType<System['dataUsage']> {
     return this.system.dataUsage({}, options);
+  }
+
+  /**
+   * Runs a one-off container to its end, as `docker run --rm` does: pulls the image when missing (see
+   * `pull`), creates the container, attaches (before the start: no output is lost), starts it, sends
+   * `stdin` then end of file, waits, and removes it (also after an error or an abort; not with `keep`).
+   * A non-zero exit is a result, not an error, unless `rejectOnNonZero` ({@link NonZeroExitError}).
+   *
+   * ```ts
+   * const { exitCode, stdout } = await docker.run('alpine:3', ['sh', '-c', 'wc -l'], { stdin: 'a\nb\n' });
+   * ```
+   */
+  run(image: string, cmd: string[] | undefined, options: RunCollectOptions & { output: 'bytes' }): Promise<RunResult<Uint8Array>>;
+  run(image: string, cmd?: string[], options?: RunCollectOptions & { output?: 'text' }): Promise<RunResult<string>>;
+  run(image: string, cmd?: string[], options?: RunCollectOptions): Promise<RunResult<string | Uint8Array>> {
+    return runContainer(this, image, cmd, options);
+  }
+
+  /**
+   * The streaming {@link Docker.run}: iterate the result for the output frames as they come, then await
+   * `exitCode`. Lazy: the run starts with the iteration. The container is removed when the stream ends,
+   * fails, or the loop is left (unless `keep`).
+   *
+   * ```ts
+   * const run = docker.runStream('alpine:3', ['ping', '-c', '3', 'localhost']);
+   * for await (const frame of run) process.stdout.write(frame.data);
+   * console.log('exit code', await run.exitCode);
+   * ```
+   */
+  runStream(image: string, cmd?: string[], options?: RunOptions): RunStream {
+    return runStream(this, image, cmd, options);
   }
 
   /**

@@ -12,6 +12,8 @@ export type { CallOptions, EngineKind, PingResult } from './api/api-client.js';
 export type { Containers, StartResult, StopResult, PathStat, ArchiveResult, TarSource } from './api/containers.js';
 export type { System, SessionOptions, EventsQuery, EventTime } from './api/system.js';
 export type { Images, CommitOptions } from './api/images.js';
+export { NonZeroExitError } from './api/run.js';
+export type { PullPolicy, RunInput, RunOptions, RunCollectOptions, RunResult, RunStream } from './api/run.js';
 export type { ImageTransfers, PullOptions, PushOptions, ImportOptions, BuildOptions } from './api/image-transfers.js';
 export type {
   PullMessage, PushMessage, PushAux, BuildMessage, BuildAux, LoadMessage, PullResult, PushResult, BuildResult, LoadResult,
