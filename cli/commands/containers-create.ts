@@ -4,12 +4,12 @@
  * (stdin, TTY: see interactive.ts).
  */
 import { readFileSync } from 'node:fs';
-import { StreamError, type Docker } from '../../src/index.js';
-import { jsonLines } from '../../src/stream/json-lines.js';
+import type { Docker, PullPolicy } from '../../src/index.js';
 import { type FlagSpec, type ParsedArgs } from '../args.js';
 import { writeLine, type CliContext, type Command } from '../command.js';
 import { FrameWriter } from '../frame-writer.js';
 import { CliError, errorMessage, isNotFoundError } from '../errors.js';
+import { follow } from './image-transfer.js';
 import { sigProxy, startAttached } from './interactive.js';
 import { buildCreateRequest, CREATE_FLAGS, type CreateRequest } from './run-options.js';
 
@@ -27,8 +27,9 @@ export const create: Command = {
   interspersed: false,
   minArgs: 1,
   async run(context, args) {
+    const pull = pullPolicy(context, args);
     const request = withEnvFiles(buildCreateRequest(args, context.env, { attach: false, autoRemove: args.bool('rm') }), args);
-    const id = await createContainer(context, request);
+    const id = await createContainer(context, request, pull);
     await writeLine(context.stdout, id);
     return 0;
   },
@@ -55,13 +56,14 @@ export const run: Command = {
 };
 
 async function runContainer(context: CliContext, args: ParsedArgs): Promise<number> {
+  const pull = pullPolicy(context, args);
   const detach = args.bool('detach');
   const remove = args.bool('rm');
   // Attached, `--rm` is done here after the exit code is read rather than by the engine (AutoRemove): the
   // engine would remove the container as soon as it exits, possibly before the logs were read.
   const request = withTerminalSize(context, withEnvFiles(buildCreateRequest(args, context.env, { attach: !detach, autoRemove: remove && detach }), args));
   const docker = context.docker();
-  const id = await createContainer(context, request);
+  const id = await createContainer(context, request, pull);
   if (detach) {
     await docker.containers.start(id);
     await writeLine(context.stdout, id);
@@ -117,22 +119,34 @@ function runFailureCode(message: string): number {
   return 125;
 }
 
-/** Creates the container; when the image is missing, pulls it first, as the Docker CLI does. */
-async function createContainer(context: CliContext, request: CreateRequest): Promise<string> {
+/**
+ * Creates the container, pulling the image as `--pull` says (the Docker CLI's ways): `missing` (default)
+ * tries the create first and pulls only when the engine has no such image; `always` pulls first; `never`
+ * lets the engine's "No such image" through. The pull's progress goes to stderr.
+ */
+async function createContainer(context: CliContext, request: CreateRequest, pull: PullPolicy): Promise<string> {
   const docker = context.docker();
   const query = { name: request.name, platform: request.platform };
+  const image = request.body.Image ?? '';
+  if (pull === 'always') await pullImage(context, image, request.platform);
   let created;
   try {
     created = await docker.containers.create(request.body, query);
   } catch (error) {
-    const image = request.body.Image ?? '';
-    if (!isNotFoundError(error) || !/no such image/i.test((error as Error).message)) throw error;
+    if (pull !== 'missing' || !isNotFoundError(error) || !/no such image/i.test((error as Error).message)) throw error;
     await writeLine(context.stderr, `Unable to find image '${withDefaultTag(image)}' locally`);
-    await pullImage(docker, context, image);
+    await pullImage(context, image, request.platform);
     created = await docker.containers.create(request.body, query);
   }
   for (const warning of created.Warnings ?? []) await writeLine(context.stderr, `WARNING: ${warning}`);
   return created.Id;
+}
+
+/** The `--pull` value, checked before anything is sent (the Docker CLI's words when it is wrong). */
+function pullPolicy(context: CliContext, args: ParsedArgs): PullPolicy {
+  const value = args.string('pull') ?? 'missing';
+  if (value === 'missing' || value === 'always' || value === 'never') return value;
+  throw new CliError(`berth: invalid pull option: '${value}': must be one of "always", "missing" or "never"\n\nRun '${context.commandPath} --help' for more information`, 125);
 }
 
 function withDefaultTag(image: string): string {
@@ -141,24 +155,9 @@ function withDefaultTag(image: string): string {
   return image.slice(lastSlash + 1).includes(':') ? image : `${image}:latest`;
 }
 
-/** Pulls an image, printing the engine's status lines (without progress bars) to stderr. */
-async function pullImage(docker: Docker, context: CliContext, image: string): Promise<void> {
-  let fromImage = image;
-  let tag: string | undefined;
-  if (!image.includes('@')) {
-    const full = withDefaultTag(image);
-    const colon = full.lastIndexOf(':');
-    fromImage = full.slice(0, colon);
-    tag = full.slice(colon + 1);
-  }
-  const response = await docker.requestRaw('POST', '/images/create', { query: { fromImage, tag }, timeout: 0 });
-  type PullLine = { status?: string; id?: string; progressDetail?: { current?: number }; error?: string; errorDetail?: { message?: string } };
-  for await (const line of jsonLines<PullLine>(response)) {
-    // Podman reports a failed pull inside the stream (dockerd answers with an HTTP error before it).
-    if (line.error || line.errorDetail) throw new StreamError(line.errorDetail?.message ?? line.error ?? 'pull failed');
-    if (!line.status || line.progressDetail?.current !== undefined) continue;
-    await writeLine(context.stderr, line.id ? `${line.id}: ${line.status}` : line.status);
-  }
+/** Pulls an image with `docker.images.pull`, its progress on stderr as `berth pull` shows it on stdout. */
+async function pullImage(context: CliContext, image: string, platform: string | undefined): Promise<void> {
+  await follow(context, context.docker().images.pull(image, { platform }), false, context.stderr);
 }
 
 /** Adds the variables of `--env-file` files (lines `NAME=value` or `NAME`; `#` comments) before `-e` ones. */

@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
 import { ProgressPrinter } from '../progress.js';
 
 /** Shows an operation's progress (unless quiet) and resolves with its result. */
-async function follow<M extends ProgressMessage<unknown>, R>(context: CliContext, operation: ProgressOperation<M, R>, quiet: boolean, out = context.stdout): Promise<R> {
+export async function follow<M extends ProgressMessage<unknown>, R>(context: CliContext, operation: ProgressOperation<M, R>, quiet: boolean, out = context.stdout): Promise<R> {
   if (quiet) return operation;
   const printer = new ProgressPrinter(out);
   for await (const message of operation) await printer.show(message);

@@ -35,6 +35,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'add-host', type: 'list', description: 'Add a custom host-to-IP mapping (host:ip)' },
   { name: 'tmpfs', type: 'list', description: 'Mount a tmpfs directory' },
   { name: 'platform', type: 'string', description: 'Set platform if server is multi-platform capable' },
+  { name: 'pull', type: 'string', description: 'Pull image before running ("always", "missing", "never")', defaultText: 'missing' },
 ];
 
 /** What `create`/`run` send: the body, and the query (`name`, `platform`). */
