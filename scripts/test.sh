@@ -48,9 +48,10 @@ run_suite() {
     "$@"
 }
 
-# Local registries for the pull/push/login tests (open on :5000, htpasswd on :5001), for every engine.
+# Local registries for the pull/push/login tests (open on :5000, htpasswd on :5001, TLS + htpasswd on :5002),
+# for every engine.
 bash scripts/registry.sh start >/dev/null
-export BERTH_TEST_REGISTRY=127.0.0.1:5000 BERTH_TEST_AUTH_REGISTRY=127.0.0.1:5001
+export BERTH_TEST_REGISTRY=127.0.0.1:5000 BERTH_TEST_AUTH_REGISTRY=127.0.0.1:5001 BERTH_TEST_TLS_REGISTRY=127.0.0.1:5002
 
 status=0
 ran=

@@ -21,3 +21,10 @@ export function authRegistry(): string {
 export const REGISTRY_USER = process.env.BERTH_TEST_REGISTRY_USER ?? 'berthtest';
 /** The htpasswd password of the auth registry. */
 export const REGISTRY_PASSWORD = process.env.BERTH_TEST_REGISTRY_PASSWORD ?? 'berth-registry-pw-7f3a';
+
+/** The registry with TLS (a self-signed certificate for IP 127.0.0.1) and htpasswd (`127.0.0.1:5002`). */
+export function tlsRegistry(): string {
+  const registry = process.env.BERTH_TEST_TLS_REGISTRY;
+  if (!registry) throw new Error('No test TLS registry: run the tests through `npm test` (scripts/registry.sh start)');
+  return registry;
+}
