@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EngineError, StreamError, type Docker } from '../../src/index.js';
-import { TEST_IMAGE, testDocker, uniqueName } from '../helpers/engine.js';
+import { podmanDiffers, TEST_IMAGE, testDocker, testEngine, uniqueName } from '../helpers/engine.js';
 import { REGISTRY_PASSWORD, REGISTRY_USER, tlsRegistry } from '../helpers/registry.js';
 
 let docker: Docker;
@@ -28,12 +28,17 @@ test('the registry on the TLS port speaks only TLS', async () => {
   assert.match(await response.text(), /HTTPS server/);
 });
 
-test('login, push and pull through the TLS registry with credentials; without them the pull is refused', async () => {
-  const auth = { username: REGISTRY_USER, password: REGISTRY_PASSWORD, serveraddress: tlsRegistry() };
-  const login = await docker.system.auth(auth);
+const auth = () => ({ username: REGISTRY_USER, password: REGISTRY_PASSWORD, serveraddress: tlsRegistry() });
+
+test('login to the TLS registry', async (t) => {
+  podmanDiffers(t, 'POST /auth checks the certificate (x509: unknown authority) although registries.conf marks 127.0.0.1 insecure');
+  const login = await docker.system.auth(auth());
   assert.equal(login.Status, 'Login Succeeded');
+});
+
+test('push and pull through the TLS registry with credentials; without them the pull is refused', async () => {
   const localId = (await docker.images.inspect(reference)).Id;
-  const pushed = await docker.images.push(reference, { auth });
+  const pushed = await docker.images.push(reference, { auth: auth() });
   assert.match(pushed.digest ?? '', /^sha256:[0-9a-f]{64}$/);
   await docker.images.remove(reference);
   await assert.rejects(async () => { await docker.images.pull(reference, { auth: {} }); }, (error: unknown) => {
@@ -41,7 +46,8 @@ test('login, push and pull through the TLS registry with credentials; without th
     assert.doesNotMatch(String(error), new RegExp(REGISTRY_PASSWORD));
     return true;
   });
-  const pulled = await docker.images.pull(reference, { auth });
-  assert.equal(pulled.digest, pushed.digest);
+  const pulled = await docker.images.pull(reference, { auth: auth() });
+  // Podman's pull stream names no digest (as in registry.test.ts); the image ID below is checked on both.
+  if (testEngine() === 'docker') assert.equal(pulled.digest, pushed.digest);
   assert.equal((await docker.images.inspect(reference)).Id, localId);
 });
