@@ -1,4 +1,5 @@
 /** `berth service` (create, ls, ps, inspect, logs, scale, update, rollback, rm), as the Docker CLI's. */
+import { StringDecoder } from 'node:string_decoder';
 import type { Docker, ServiceInfo, ServiceSpec, Task } from '../../src/index.js';
 import { UsageError } from '../args.js';
 import { write, writeLine, type CliContext, type Command } from '../command.js';
@@ -198,8 +199,24 @@ export const serviceLogs: Command = {
       }
       return prefix;
     };
-    for await (const frame of frames) {
-      let line = Buffer.from(frame.data).toString('utf8');
+    // A frame is not a line: the demultiplexer gathers consecutive frames of one stream that arrived together, and
+    // splits a long one. Lines are cut here, per stream, and an unfinished last line is written at the end.
+    const pending: Record<string, string> = { stdout: '', stderr: '' };
+    const decoders: Record<string, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+    const lines = async function* (): AsyncGenerator<{ stream: string; line: string }> {
+      for await (const frame of frames) {
+        const text = pending[frame.stream] + decoders[frame.stream]!.write(Buffer.from(frame.data));
+        let start = 0;
+        for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+          yield { stream: frame.stream, line: text.slice(start, end + 1) };
+          start = end + 1;
+        }
+        pending[frame.stream] = text.slice(start);
+      }
+      for (const [stream, rest] of Object.entries(pending)) if (rest) yield { stream, line: rest };
+    };
+    for await (const { stream, line: whole } of lines()) {
+      let line = whole;
       let timestamp = '';
       if (query.timestamps) {
         const space = line.indexOf(' ');
@@ -208,7 +225,7 @@ export const serviceLogs: Command = {
       }
       const { attributes, message } = splitDetails(line);
       const out = args.bool('raw') ? `${timestamp}${message}` : `${await prefixFor(attributes)}    | ${timestamp}${message}`;
-      await write(frame.stream === 'stderr' ? context.stderr : context.stdout, out);
+      await write(stream === 'stderr' ? context.stderr : context.stdout, out);
     }
     return 0;
   },
