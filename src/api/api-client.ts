@@ -14,6 +14,11 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** Milliseconds to wait for the engine's response head (default: the client's, 5 minutes). */
   timeout?: number | undefined;
+  /**
+   * Streams only (logs, events, stats, progress, exports): fail with a `TimeoutError` when the engine sends nothing
+   * for this many milliseconds. Off by default, since a quiet `logs -f` or `events` stream is normal.
+   */
+  idleTimeout?: number | undefined;
 }
 
 /** One call to the engine, as a resource method describes it. */
@@ -195,6 +200,8 @@ export class ApiClient {
         let response: HttpResponse | undefined;
         return new DeferredIterator<T>(async () => {
           response = await this.send({ ...call, options: { timeout: 0, ...call.options } });
+          const idleTimeout = call.options?.idleTimeout;
+          if (idleTimeout !== undefined && idleTimeout > 0) response.setIdleTimeout(idleTimeout);
           const decoded = decode(response);
           if (this.#isPodman() && adjustsStreamForPodman(call.operation)) {
             const { operation } = call;
@@ -292,7 +299,7 @@ async function errorFromResponse(response: HttpResponse, method: string, path: s
     return engineErrorFor({ status: response.status, method, path, message });
   }
   try {
-    const text = (await response.bytes()).toString('utf8').trim();
+    const text = (await readErrorBody(response)).toString('utf8').trim();
     if (text) {
       try {
         const parsed = JSON.parse(text) as { message?: unknown; cause?: unknown };
@@ -305,4 +312,28 @@ async function errorFromResponse(response: HttpResponse, method: string, path: s
     // The body could not be read; the status line still says what happened.
   }
   return engineErrorFor({ status: response.status, method, path, message: message || `${response.status} ${response.statusText}`.trim() });
+}
+
+/**
+ * The most of an error body that is read. dockerd's error bodies are a line of JSON; an engine (or something
+ * posing as one) that sends more must not make the client buffer it all, so the rest is dropped with the
+ * connection.
+ */
+export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+/** Reads at most {@link MAX_ERROR_BODY_BYTES} of an error body; past that, cancels the response (closing its connection). */
+async function readErrorBody(response: HttpResponse): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (let chunk = await response.read(); chunk !== undefined; chunk = await response.read()) {
+    const room = MAX_ERROR_BODY_BYTES - size;
+    if (chunk.length > room) {
+      chunks.push(chunk.subarray(0, room));
+      response.cancel();
+      break;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks);
 }

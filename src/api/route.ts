@@ -19,6 +19,8 @@ export function route(strings: TemplateStringsArray, ...parameters: string[]): s
   return path;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Encodes one path parameter (an ID or a name), rejecting values that cannot name anything. */
 export function encodePathParameter(value: string): string {
   if (typeof value !== 'string') {
@@ -30,6 +32,10 @@ export function encodePathParameter(value: string): string {
   // Dot segments hidden inside an encoded value ("a/../info") are cleaned by the engine after decoding.
   if (value.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new InvalidArgumentError(`Invalid ID or name ${JSON.stringify(value)}: it contains a "." or ".." segment`);
+  }
+  if (LONE_SURROGATE.test(value)) {
+    // A lone surrogate has no UTF-8 form: encodeURIComponent would throw a bare URIError.
+    throw new InvalidArgumentError(`Invalid ID or name ${JSON.stringify(value)}: it is not well-formed Unicode`);
   }
   return encodeURIComponent(value);
 }

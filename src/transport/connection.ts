@@ -335,7 +335,10 @@ export class Connection {
       try {
         parser.finish();
       } catch (error) {
-        this.#fail(error);
+        // A response cut short is a broken connection (the engine stopped, crashed or was restarted), not a
+        // malformed answer: callers that retry or reconnect look for a ConnectionError.
+        const reason = error instanceof Error ? error.message.replace(/^The engine closed/, 'the engine closed') : String(error);
+        this.#fail(new ConnectionError(this.#endpoint, reason, '', { cause: error }));
         return;
       }
     }

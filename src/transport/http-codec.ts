@@ -237,11 +237,16 @@ export class ResponseParser {
       return;
     }
     const transferEncoding = headers.get('transfer-encoding');
+    const contentLength = headers.get('content-length');
+    if (transferEncoding !== undefined && contentLength !== undefined) {
+      // Two framings for one body: whichever we picked, a proxy in between may pick the other, and the bytes
+      // it reads as "the next response" would be the engine's (or an attacker's) choosing: response smuggling.
+      throw new ProtocolError('The response has both Content-Length and Transfer-Encoding');
+    }
     if (transferEncoding !== undefined && /(^|,)\s*chunked\s*$/i.test(transferEncoding)) {
       this.#state = State.ChunkSize;
       return;
     }
-    const contentLength = headers.get('content-length');
     if (contentLength !== undefined) {
       if (!/^\d+$/.test(contentLength.trim())) throw new ProtocolError(`Invalid Content-Length "${contentLength}"`);
       this.#remaining = Number(contentLength);

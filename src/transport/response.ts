@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, TimeoutError } from '../errors.js';
 
 /** Bytes buffered for a reader before the socket is paused (back-pressure). */
 const HIGH_WATER_MARK = 256 * 1024;
@@ -37,6 +37,7 @@ export class HttpResponse implements AsyncIterable<Buffer> {
   #waiter: (() => void) | undefined;
   #paused = false;
   #iterating = false;
+  #idleTimeout = 0;
 
   constructor(status: number, statusText: string, headers: Map<string, string>, source: ResponseSource) {
     this.status = status;
@@ -48,6 +49,15 @@ export class HttpResponse implements AsyncIterable<Buffer> {
   /** True when the whole body has been read (or there was none). */
   get complete(): boolean {
     return this.#ended && this.#queue.length === 0;
+  }
+
+  /**
+   * Fails the body with a {@link TimeoutError} (and closes the connection) when a reader waits more than `ms`
+   * milliseconds for the next piece. Measured while the reader waits, so a slow reader never trips it.
+   * 0 turns it off (the default: a quiet `logs -f` or `events` is not a dead engine).
+   */
+  setIdleTimeout(ms: number): void {
+    this.#idleTimeout = ms;
   }
 
   /** @internal Called by the connection with each body piece. */
@@ -91,7 +101,8 @@ export class HttpResponse implements AsyncIterable<Buffer> {
       if (chunk !== undefined) return chunk;
       if (this.#error !== undefined) throw this.#error;
       if (this.#ended) return undefined;
-      await new Promise<void>((resolve) => { this.#waiter = resolve; });
+      if (this.#idleTimeout > 0) await this.#waitAtMost(this.#idleTimeout);
+      else await new Promise<void>((resolve) => { this.#waiter = resolve; });
     }
   }
 
@@ -106,6 +117,21 @@ export class HttpResponse implements AsyncIterable<Buffer> {
       }
     }
     return chunk;
+  }
+
+  async #waitAtMost(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.#waiter = resolve;
+      timer = setTimeout(() => {
+        if (this.#waiter !== resolve) return;
+        const error = new TimeoutError(`The engine sent nothing for ${ms} ms (idle timeout)`);
+        this.cancel(error);
+        this.#error = error;
+        resolve();
+      }, ms);
+    });
+    clearTimeout(timer);
   }
 
   /** Stops reading: a body not read to the end closes the connection instead of returning it to the pool. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { Docker, ProtocolError, type EventMessage } from '../../src/index.js';
+import { ConnectionError, Docker, type EventMessage } from '../../src/index.js';
 import { jsonResponse, startFakeEngine, type FakeEngine } from '../helpers/fake-engine.js';
 
 const engines: FakeEngine[] = [];
@@ -87,8 +87,8 @@ describe('events from a stream cut anywhere', () => {
     assert.deepEqual(await eventsFrom([wire.slice(0, 20), wire.slice(20)]), messages);
   });
 
-  it('fails with a ProtocolError when the engine cuts the stream inside a message', async () => {
-    await assert.rejects(eventsFrom([wire.slice(0, wire.length - 10)], false), ProtocolError);
+  it('fails with a ConnectionError when the engine cuts the connection inside a message', async () => {
+    await assert.rejects(eventsFrom([wire.slice(0, wire.length - 10)], false), ConnectionError);
   });
 });
 
