@@ -354,7 +354,7 @@ function checkPathParameters(op) {
   for (const p of op.pathParams) if (p.type !== 'string') throw new Error(`${op.id}: path parameter ${p.name} is ${p.type}`);
 }
 
-function renderOperations(operations, table, versions, context) {
+function renderOperations(operations, table, versions, context, queryNames) {
   const latest = versions.at(-1).version;
   const blocks = [];
 
@@ -376,7 +376,7 @@ function renderOperations(operations, table, versions, context) {
   out += renderPreamble(versions);
   out += blocks.join('');
   out += renderOperationMap(operations);
-  out += renderRuntimeTable(operations, table);
+  out += renderRuntimeTable(operations, table, queryNames);
   out += renderRouteMap(operations);
   return out;
 }
@@ -422,6 +422,8 @@ function renderPreamble(versions) {
     '  /** What the request body is: `none`, `json`, `tar`, or `optional-binary` (a tar only for some queries). */\n' +
     '  requestBody: string;\n' +
     '  deprecated: boolean;\n' +
+    '  /** The query parameter names any spec version (1.41 to the newest) gives it: others are refused before sending. */\n' +
+    '  query: readonly string[];\n' +
     '}\n'
   );
 }
@@ -443,7 +445,7 @@ function renderOperationMap(operations) {
   return out;
 }
 
-function renderRuntimeTable(operations, table) {
+function renderRuntimeTable(operations, table, queryNames) {
   let out = '\n/** What request() needs to know at run time about each operation. */\nexport const operations = {\n';
   for (const op of operations) {
     const row = table.get(op.id);
@@ -451,7 +453,8 @@ function renderRuntimeTable(operations, table) {
     out +=
       `  ${op.id}: { method: '${op.method}', path: ${quoteString(op.path)}, tag: ${quoteString(op.tag)}, ` +
       `since: ${quoteString(row.since_version)}, responseKind: ${quoteString(row.response_kind)}, ` +
-      `requestBody: ${quoteString(normalizeRequestBody(row.request_body))}, deprecated: ${row.deprecated === 'yes'} },\n`;
+      `requestBody: ${quoteString(normalizeRequestBody(row.request_body))}, deprecated: ${row.deprecated === 'yes'}, ` +
+      `query: [${[...queryNames.get(op.id)].sort().map(quoteString).join(', ')}] },\n`;
   }
   return `${out}} as const satisfies Record<OperationId, OperationInfo>;\n`;
 }
@@ -491,9 +494,18 @@ function generate() {
   const operations = collectOperations(spec);
   checkAgainstTable(operations, table);
 
+  // The runtime table's query names: every name any spec version knows for the operation, so that a parameter
+  // an older engine still takes (and the newest spec dropped) is not refused at run time.
+  const queryNames = new Map(operations.map((op) => [op.id, new Set(op.query.map((p) => p.name))]));
+  for (const { file } of versions.slice(0, -1)) {
+    for (const op of collectOperations(readSpec(file))) {
+      for (const p of op.query) queryNames.get(op.id)?.add(p.name);
+    }
+  }
+
   const usedGoTypeHints = new Set();
   const models = renderModels(spec, newest.version, new RenderContext(spec.definitions, usedGoTypeHints));
-  const ops = renderOperations(operations, table, versions, new RenderContext(spec.definitions, usedGoTypeHints));
+  const ops = renderOperations(operations, table, versions, new RenderContext(spec.definitions, usedGoTypeHints), queryNames);
   for (const location of GO_TYPE_ONLY_SCHEMAS.keys()) {
     if (!usedGoTypeHints.has(location)) throw new Error(`GO_TYPE_ONLY_SCHEMAS has ${location}, which the spec no longer has`);
   }

@@ -1,4 +1,4 @@
-import { engineErrorFor, EngineError, UnsupportedOperationError, VersionError } from '../errors.js';
+import { engineErrorFor, EngineError, InvalidArgumentError, UnsupportedOperationError, VersionError } from '../errors.js';
 import { LATEST_API_VERSION, operations, type OperationId } from '../generated/operations.js';
 import type { HttpClient } from '../transport/http-client.js';
 import type { RequestBody } from '../transport/connection.js';
@@ -143,6 +143,7 @@ export class ApiClient {
 
   /** Sends a call; resolves with the response (2xx or an expected status), rejects with a typed error. */
   async send(original: ApiCall): Promise<HttpResponse> {
+    checkQueryNames(original);
     const version = await this.apiVersion(original.options);
     const call = this.#isPodman() ? adjustCallForPodman(original) : original;
     const since = operations[call.operation].since;
@@ -276,6 +277,20 @@ function unsupported(error: EngineError, operation: OperationId, ping: PingResul
     operation,
     engine,
   });
+}
+
+/**
+ * Refuses query parameters the operation does not have (in any spec version), before anything is sent: a
+ * misspelt option (`forse: true`) would otherwise be ignored by the engine, and the call would quietly do
+ * something other than what was asked. The types catch this at compile time; this catches untyped callers.
+ */
+function checkQueryNames(call: ApiCall): void {
+  if (call.query === undefined) return;
+  const known: readonly string[] = operations[call.operation].query;
+  for (const [name, value] of Object.entries(call.query)) {
+    if (value === undefined || known.includes(name)) continue;
+    throw new InvalidArgumentError(`Unknown query parameter ${JSON.stringify(name)} for ${call.operation}${known.length > 0 ? `; it takes ${known.join(', ')}` : '; it takes none'}`);
+  }
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
