@@ -85,3 +85,62 @@ describe('streams have no idle timeout', () => {
     docker.close();
   });
 });
+
+describe('the opt-in idle timeout of streams', () => {
+  /** A logs stream: one frame, then silence for `quietMs`, then one more frame and the end. */
+  async function stallingEngine(quietMs: number): Promise<FakeEngine> {
+    return startFakeEngine((request, socket) => {
+      if (!request.target.includes('/logs')) { socket.write(jsonResponse(200, { Id: 'fast' })); return; }
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nTransfer-Encoding: chunked\r\n\r\n');
+      socket.write(frameChunk('first\n'));
+      later(quietMs, () => { if (!socket.destroyed) socket.write(frameChunk('second\n') + '0\r\n\r\n'); });
+    });
+  }
+
+  it('fires when the stream stalls longer than asked: TimeoutError, the connection closed, the next call works', async () => {
+    const stalling = await stallingEngine(1000);
+    const docker = new Docker({ host: stalling.host, apiVersion: '1.41' });
+    try {
+      const lines: string[] = [];
+      const started = Date.now();
+      await assert.rejects((async () => {
+        for await (const frame of docker.containers.logs('web', { follow: true, stdout: true }, { idleTimeout: 200 })) lines.push(Buffer.from(frame.data).toString());
+      })(), (error: unknown) => error instanceof TimeoutError && /nothing for 200 ms/.test(error.message));
+      const elapsed = Date.now() - started;
+      assert.deepEqual(lines, ['first\n']);
+      assert.ok(elapsed >= 190 && elapsed < 900, `${elapsed} ms`);
+      for (let i = 0; i < 100 && stalling.openConnections() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(stalling.openConnections(), 0, 'the stalled connection was closed');
+      assert.deepEqual(await docker.containers.inspect('x'), { Id: 'fast' });
+    } finally {
+      docker.close();
+      await stalling.close();
+    }
+  });
+
+  it('without it, a stall of 600 ms (three times a short head timeout) fires nothing', async () => {
+    const stalling = await stallingEngine(600);
+    const docker = new Docker({ host: stalling.host, apiVersion: '1.41', headersTimeout: 200 });
+    try {
+      const lines: string[] = [];
+      for await (const frame of docker.containers.logs('web', { follow: true, stdout: true })) lines.push(Buffer.from(frame.data).toString());
+      assert.deepEqual(lines, ['first\n', 'second\n']);
+    } finally {
+      docker.close();
+      await stalling.close();
+    }
+  });
+
+  it('a slow reader does not trip it: only time spent waiting for the engine counts', async () => {
+    const docker = new Docker({ host: engine.host, apiVersion: '1.41' });
+    const lines: string[] = [];
+    // The engine sends a frame every 100 ms; the reader takes 300 ms per frame, longer than the idle timeout.
+    for await (const frame of docker.containers.logs('web', { follow: true, stdout: true }, { idleTimeout: 250 })) {
+      lines.push(Buffer.from(frame.data).toString());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (lines.length === 3) break;
+    }
+    assert.deepEqual(lines, ['line 1\n', 'line 2\n', 'line 3\n']);
+    docker.close();
+  });
+});
