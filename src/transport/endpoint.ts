@@ -72,6 +72,11 @@ function splitHostPort(authority: string, original: string): { hostname: string;
     }
   }
   if (!hostname) throw new InvalidArgumentError(`Invalid Docker host "${original}": missing host name`);
+  // The host name becomes the Host header (tcp) or an ssh argument: a control character or a space there could
+  // split the request head, and names no real host anyway.
+  if (/[\s\x00-\x1f\x7f]/.test(hostname)) {
+    throw new InvalidArgumentError(`Invalid Docker host ${JSON.stringify(original)}: the host name contains a space or a control character`);
+  }
   if (portText === undefined || portText === '') return { hostname, port: undefined };
   const port = Number(portText);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
