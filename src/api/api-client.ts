@@ -288,6 +288,10 @@ function checkQueryNames(call: ApiCall): void {
   if (call.query === undefined) return;
   const known: readonly string[] = operations[call.operation].query;
   for (const [name, value] of Object.entries(call.query)) {
+    if (name === 'filters' && value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      // Always sent as JSON (query.ts): a pre-encoded string would go out as it is, in whatever form it happens to have.
+      throw new InvalidArgumentError(`filters must be an object such as { label: ['app=web'] }, not ${Array.isArray(value) ? 'an array' : typeof value}`);
+    }
     if (value === undefined || known.includes(name)) continue;
     throw new InvalidArgumentError(`Unknown query parameter ${JSON.stringify(name)} for ${call.operation}${known.length > 0 ? `; it takes ${known.join(', ')}` : '; it takes none'}`);
   }
