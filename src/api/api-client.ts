@@ -5,6 +5,7 @@ import type { RequestBody } from '../transport/connection.js';
 import type { HttpResponse } from '../transport/response.js';
 import { DeferredIterator } from '../stream/deferred-iterator.js';
 import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, adjustsStreamForPodman, adjustStreamItemForPodman } from './podman-compat.js';
+import { redactError, redactValue, secretsOf } from './call-secrets.js';
 import { encodeQuery, type QueryValues } from './query.js';
 import { chooseApiVersion, compareApiVersions, normalizeApiVersion } from './version.js';
 
@@ -159,14 +160,18 @@ export class ApiClient {
         headers['Content-Type'] = 'application/json';
       }
     }
-    return this.#sendChecked(call.method, `/v${version}${call.path}`, encodeQuery(call.query), call.options, {
-      body,
-      headers,
-      upgrade: call.upgrade,
-      expectedStatuses: call.expectedStatuses,
-      displayPath: call.path,
-      operation: call.operation,
-    });
+    try {
+      return await this.#sendChecked(call.method, `/v${version}${call.path}`, encodeQuery(call.query), call.options, {
+        body,
+        headers,
+        upgrade: call.upgrade,
+        expectedStatuses: call.expectedStatuses,
+        displayPath: call.path,
+        operation: call.operation,
+      });
+    } catch (error) {
+      throw redactError(error, secretsOf(original));
+    }
   }
 
   /** Sends a call and parses the JSON answer. */
@@ -203,7 +208,8 @@ export class ApiClient {
           response = await this.send({ ...call, options: { timeout: 0, ...call.options } });
           const idleTimeout = call.options?.idleTimeout;
           if (idleTimeout !== undefined && idleTimeout > 0) response.setIdleTimeout(idleTimeout);
-          const decoded = decode(response);
+          const secrets = secretsOf(call);
+          const decoded = secrets.length === 0 ? decode(response) : redactingErrors(decode(response), secrets);
           if (this.#isPodman() && adjustsStreamForPodman(call.operation)) {
             const { operation } = call;
             return (async function* () {
@@ -355,4 +361,16 @@ async function readErrorBody(response: HttpResponse): Promise<Buffer> {
     size += chunk.length;
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * `items` cleaned of `secrets`: the strings inside each decoded item (a registry may echo a credential in a progress
+ * or error line, which users print and log), and any error it throws.
+ */
+async function* redactingErrors<T>(items: AsyncIterable<T>, secrets: readonly string[]): AsyncGenerator<T> {
+  try {
+    for await (const item of items) yield redactValue(item, secrets);
+  } catch (error) {
+    throw redactError(error, secrets);
+  }
 }
