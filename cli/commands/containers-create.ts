@@ -1,13 +1,12 @@
 /**
- * `create` and `run`. An attached `run` starts the container, streams its logs (following) to our stdout
- * and stderr, then waits for its exit code and exits with it. With `-i` or `-t` it attaches instead
- * (stdin, TTY: see interactive.ts).
+ * `create` and `run`. An attached `run` attaches to the container before starting it, writes its stdout
+ * and stderr to ours, then waits for its exit code and exits with it; `-i` adds stdin and `-t` a TTY
+ * (see interactive.ts).
  */
 import { readFileSync } from 'node:fs';
-import type { Docker, PullPolicy } from '../../src/index.js';
+import type { PullPolicy } from '../../src/index.js';
 import { type FlagSpec, type ParsedArgs } from '../args.js';
 import { writeLine, type CliContext, type Command } from '../command.js';
-import { FrameWriter } from '../frame-writer.js';
 import { CliError, errorMessage, isNotFoundError } from '../errors.js';
 import { follow } from './image-transfer.js';
 import { sigProxy, startAttached } from './interactive.js';
@@ -69,48 +68,16 @@ async function runContainer(context: CliContext, args: ParsedArgs): Promise<numb
     await writeLine(context.stdout, id);
     return 0;
   }
-  if (args.bool('interactive') || args.bool('tty')) {
-    // `-i`/`-t`: attached through a hijacked connection (stdin, TTY); after a detach the container runs on.
-    let detached = false;
-    try {
-      const result = await startAttached(context, id, { stdin: args.bool('interactive'), signals: sigProxy(args) });
-      detached = result.detached;
-      return result.exitCode;
-    } finally {
-      if (remove && !detached) await docker.containers.remove(id, { force: true, v: true }).catch(() => undefined);
-    }
-  }
+  // Attached before the start (as the docker CLI does), so no output is lost however fast the container
+  // exits; stdin and a TTY only when asked. After a detach (ctrl-p ctrl-q) the container runs on.
+  let detached = false;
   try {
-    await docker.containers.start(id);
-  } catch (error) {
-    if (remove) await docker.containers.remove(id, { force: true, v: true }).catch(() => undefined);
-    throw error;
-  }
-  const stopProxy = args.has('sig-proxy') && !args.bool('sig-proxy') ? () => undefined : proxySignals(docker, id);
-  try {
-    // Logs from the start, following: nothing the container wrote before this request is lost, and the
-    // stream ends when the container stops.
-    const output = new FrameWriter(context);
-    for await (const frame of docker.containers.logs(id, { stdout: true, stderr: true, follow: true })) await output.write(frame);
-    await output.end();
-    const { StatusCode, Error: waitError } = await docker.containers.wait(id);
-    if (waitError?.Message) throw new Error(waitError.Message);
-    return StatusCode;
+    const result = await startAttached(context, id, { stdin: args.bool('interactive'), signals: sigProxy(args) });
+    detached = result.detached;
+    return result.exitCode;
   } finally {
-    stopProxy();
-    if (remove) await docker.containers.remove(id, { force: true, v: true }).catch(() => undefined);
+    if (remove && !detached) await docker.containers.remove(id, { force: true, v: true }).catch(() => undefined);
   }
-}
-
-/** Forwards SIGINT, SIGTERM and SIGHUP to the container while attached (the Docker CLI's `--sig-proxy`). */
-function proxySignals(docker: Docker, id: string): () => void {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const handlers = signals.map((signal) => {
-    const handler = () => { docker.containers.kill(id, { signal }).catch(() => undefined); };
-    process.on(signal, handler);
-    return [signal, handler] as const;
-  });
-  return () => { for (const [signal, handler] of handlers) process.off(signal, handler); };
 }
 
 function runFailureCode(message: string): number {
