@@ -5,6 +5,7 @@
  */
 import type { FlagSpec, ParsedArgs } from '../args.js';
 import { writeLine, type CliContext, type Command } from '../command.js';
+import { confirm } from '../confirm.js';
 import { CliError, errorMessage } from '../errors.js';
 import { humanSize } from '../format.js';
 import { parseFilters } from './filters.js';
@@ -148,14 +149,7 @@ export const prune: Command = {
   ],
   maxArgs: 0,
   async run(context, args) {
-    if (!args.bool('force')) {
-      await context.stdout.write('WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ');
-      const answer = await readLine(context.stdin);
-      if (!/^y(es)?$/i.test(answer.trim())) {
-        await writeLine(context.stdout, '');
-        return 0;
-      }
-    }
+    if (!(await confirm(context, 'WARNING! This will remove all stopped containers.', args.bool('force')))) return 0;
     const result = await context.docker().containers.prune({ filters: parseFilters(args.list('filter')) });
     const deleted = result.ContainersDeleted ?? [];
     if (deleted.length) await writeLine(context.stdout, `Deleted Containers:\n${deleted.join('\n')}\n`);
@@ -164,21 +158,3 @@ export const prune: Command = {
   },
 };
 
-/** Reads one line from stdin (the prune confirmation); an empty answer at end of input. */
-function readLine(stdin: NodeJS.ReadStream): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const finish = () => {
-      stdin.off('data', onData);
-      stdin.off('end', finish);
-      stdin.pause();
-      resolve(text);
-    };
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (text.includes('\n')) finish();
-    };
-    stdin.on('data', onData);
-    stdin.on('end', finish);
-  });
-}

@@ -4,6 +4,7 @@
  */
 import type { ImageSummary } from '../../src/index.js';
 import { write, writeLine, type CliContext, type Command } from '../command.js';
+import { confirm } from '../confirm.js';
 import { CliError, errorMessage } from '../errors.js';
 import { goJson, goTimeString, humanSize, timeAgo } from '../format.js';
 import { ellipsis, formatTable } from '../table.js';
@@ -241,16 +242,10 @@ export const imagePrune: Command = {
   maxArgs: 0,
   async run(context, args) {
     const all = args.bool('all');
-    if (!args.bool('force')) {
-      const warning = all
-        ? 'WARNING! This will remove all images without at least one container associated to them.'
-        : 'WARNING! This will remove all dangling images.';
-      await write(context.stdout, `${warning}\nAre you sure you want to continue? [y/N] `);
-      if (!/^y(es)?$/i.test((await readLine(context.stdin)).trim())) {
-        await writeLine(context.stdout, '');
-        return 0;
-      }
-    }
+    const warning = all
+      ? 'WARNING! This will remove all images without at least one container associated to them.'
+      : 'WARNING! This will remove all dangling images.';
+    if (!(await confirm(context, warning, args.bool('force')))) return 0;
     const filters = parseFilters(args.list('filter')) ?? {};
     if (all) filters.dangling = ['false'];
     const result = await context.docker().images.prune({ filters });
@@ -297,24 +292,6 @@ function sortedKeys(row: object): object {
   return Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Reads one line from stdin (a confirmation); an empty answer at end of input. */
-export function readLine(stdin: NodeJS.ReadStream): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const finish = () => {
-      stdin.off('data', onData);
-      stdin.off('end', finish);
-      stdin.pause();
-      resolve(text);
-    };
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (text.includes('\n')) finish();
-    };
-    stdin.on('data', onData);
-    stdin.on('end', finish);
-  });
-}
 
 /** Throws the Docker CLI's error when a flag value must be one of a few words. */
 export function oneOf(flag: string, value: string | undefined, allowed: readonly string[]): void {

@@ -3,7 +3,8 @@ import type { IPAMConfig } from '../../src/index.js';
 import { UsageError } from '../args.js';
 import { writeLine, type Command } from '../command.js';
 import { parseFilters } from './filters.js';
-import { INSPECT_FORMAT, confirm, eachName, inspectEach, labelsFrom, listFlags, printRows, shortId } from './objects.js';
+import { confirm } from '../confirm.js';
+import { INSPECT_FORMAT, eachName, inspectEach, labelsFrom, listFlags, printRows, shortId } from './objects.js';
 
 /** `berth network ls` */
 export const networkLs: Command = {

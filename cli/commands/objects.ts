@@ -1,7 +1,7 @@
 /**
  * What the object commands (network, volume, node, service, secret, config, plugin) share: lists as tables,
  * `--format` and `--quiet`, inspect as a JSON array or a template, one action per name with the Docker
- * CLI's reporting, the prune confirmation, and reading a file or stdin.
+ * CLI's reporting, and reading a file or stdin (the prune confirmation is in ../confirm.ts).
  */
 import { readFile } from 'node:fs/promises';
 import type { FlagSpec } from '../args.js';
@@ -83,34 +83,7 @@ export async function eachName(context: CliContext, names: readonly string[], ac
   return failed ? 1 : 0;
 }
 
-/** Asks `warning` + "Are you sure…? [y/N]" unless `force`; true to go on. */
-export async function confirm(context: CliContext, warning: string, force: boolean): Promise<boolean> {
-  if (force) return true;
-  await write(context.stdout, `${warning}\nAre you sure you want to continue? [y/N] `);
-  const answer = await readLine(context.stdin);
-  if (/^y(es)?$/i.test(answer.trim())) return true;
-  await writeLine(context.stdout, '');
-  return false;
-}
 
-/** Reads one line from stdin; an empty answer at the end of input. */
-export function readLine(stdin: NodeJS.ReadStream): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const finish = () => {
-      stdin.off('data', onData);
-      stdin.off('end', finish);
-      stdin.pause();
-      resolve(text);
-    };
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (text.includes('\n')) finish();
-    };
-    stdin.on('data', onData);
-    stdin.on('end', finish);
-  });
-}
 
 /** The bytes of a file, or of stdin when the path is `-`. */
 export async function readFileOrStdin(context: CliContext, path: string): Promise<Buffer> {

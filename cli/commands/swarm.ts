@@ -4,7 +4,8 @@ import { UsageError } from '../args.js';
 import { write, writeLine, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { parseFilters } from './filters.js';
-import { INSPECT_FORMAT, eachName, inspectEach, labelsFrom, listFlags, printRows, readLine } from './objects.js';
+import { readLine } from '../confirm.js';
+import { INSPECT_FORMAT, eachName, inspectEach, labelsFrom, listFlags, printRows } from './objects.js';
 
 const capitalize = (text: string | undefined) => (text ? text[0]!.toUpperCase() + text.slice(1) : '');
 

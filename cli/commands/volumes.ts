@@ -2,7 +2,8 @@
 import { writeLine, type Command } from '../command.js';
 import { humanSize } from '../format.js';
 import { parseFilters } from './filters.js';
-import { INSPECT_FORMAT, confirm, eachName, inspectEach, labelsFrom, listFlags, printRows } from './objects.js';
+import { confirm } from '../confirm.js';
+import { INSPECT_FORMAT, eachName, inspectEach, labelsFrom, listFlags, printRows } from './objects.js';
 
 /** `berth volume ls` */
 export const volumeLs: Command = {

@@ -3,6 +3,7 @@
  * (no registry serves plugins here, so the tests build their own).
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ export function pluginTar(socket: string, description = 'Berth test plugin'): Bu
     mkdirSync(join(dir, 'rootfs', 'bin'), { recursive: true });
     cpSync('/bin/busybox', join(dir, 'rootfs', 'bin', 'busybox'));
     for (const applet of ['sh', 'sleep']) symlinkSync('busybox', join(dir, 'rootfs', 'bin', applet));
+    // dockerd 20.10 refuses to create a plugin whose rootfs blob is already in its store ("content … already
+    // exists"), e.g. one pulled back by an earlier test: a file of its own makes every archive's rootfs unique.
+    writeFileSync(join(dir, 'rootfs', 'berth-plugin-id'), randomUUID());
     writeFileSync(join(dir, 'config.json'), JSON.stringify({
       Description: description,
       Documentation: 'https://example.invalid/berth',
