@@ -62,7 +62,7 @@ async function measure(contenders: ProcessContender[], repetitions: number, env:
 /** `ps -a` as a whole process: berth (when the CLI is built), the docker CLI, a raw-socket script, a dockerode script. */
 export async function measureOneShot(dockerHost: string, repetitions: number): Promise<ProcessResults> {
   const contenders: ProcessContender[] = [];
-  const cli = `${repoRoot}dist/cli/main.js`;
+  const cli = `${repoRoot}dist/bin/berth.js`;
   if (existsSync(cli)) contenders.push({ name: 'berth ps -a', command: process.execPath, args: [cli, 'ps', '-a'] });
   contenders.push({ name: 'raw script', command: process.execPath, args: [`${distBench}oneshot/raw-ps.js`] });
   contenders.push({ name: 'dockerode script', command: process.execPath, args: [`${distBench}oneshot/dockerode-ps.js`] });

@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     if (dockerdUp && wanted('oneshot')) {
       log('one-shot ps -a …');
       oneShot = await measureOneShot(options.dockerHost, options.quick ? 3 : 10);
-      if (!oneShot.wallMs['berth ps -a']) notes.push('The berth CLI (dist/cli/main.js) is not in this build: the one-shot table has no berth row yet.');
+      if (!oneShot.wallMs['berth ps -a']) notes.push('The berth CLI (dist/bin/berth.js) is not in this build: the one-shot table has no berth row yet.');
     }
     if (wanted('import')) {
       log('import time …');

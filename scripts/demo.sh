@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-berth() { node dist/cli/main.js "$@"; }
+berth() { node dist/bin/berth.js "$@"; }
 
 if [ -z "${DOCKER_HOST:-}" ] && ! berth version >/dev/null 2>&1; then
   echo "No engine answers at the default socket: starting Berth's private engine (scripts/engine.sh)."

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the npm packages (when missing or out of date) and builds the TypeScript: dist/ (ESM, with the tests)
-# and dist/cjs (the library's CommonJS build, for require('berth')). Quiet when nothing to do.
+# Installs the npm packages (when missing or out of date) and builds the TypeScript: dist/ (ESM, with the tests),
+# dist/cjs (the library's CommonJS build, for require('berth')) and dist/bin (the `berth` command, bundled).
+# Quiet when nothing to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -8,4 +9,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npx --no-install tsc -p tsconfig.json
 npm run --silent build:cjs
-chmod +x dist/cli/main.js 2>/dev/null || true
+npm run --silent build:cli
+chmod +x dist/cli/main.js dist/bin/berth.js 2>/dev/null || true

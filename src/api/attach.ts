@@ -1,7 +1,6 @@
 import { InvalidArgumentError, ProtocolError } from '../errors.js';
 import type { ContainerAttachQuery, ContainerAttachWebsocketQuery } from '../generated/operations.js';
 import type { HijackedSession, TerminalSize } from '../stream/hijacked-session.js';
-import { clientCloseFrame, createWebSocketKey, webSocketAccept, webSocketData } from '../stream/websocket.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { openHijackedSession } from './hijack.js';
 import { route } from './route.js';
@@ -46,6 +45,8 @@ export function attachWebSocket(api: ApiClient, id: string, query: ContainerAtta
   const signal = options?.signal;
   return {
     async *[Symbol.asyncIterator]() {
+      // Loaded here: it needs node:crypto, which nothing else on the common paths does.
+      const { clientCloseFrame, createWebSocketKey, webSocketAccept, webSocketData } = await import('../stream/websocket.js');
       const key = createWebSocketKey();
       const response = await api.send({
         operation: 'ContainerAttachWebsocket',

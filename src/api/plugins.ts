@@ -1,5 +1,6 @@
 import { InvalidArgumentError, StreamError } from '../errors.js';
-import type { AuthConfig, CreateImageInfo } from '../generated/models.js';
+import type { RegistryAuth } from '../auth/credential-store.js';
+import type { CreateImageInfo } from '../generated/models.js';
 import type {
   GetPluginPrivilegesResponse, PluginCreateQuery, PluginDeleteQuery, PluginDisableQuery,
   PluginEnableQuery, PluginInspectResponse, PluginListQuery, PluginListResponse, PluginPullBody, PluginPullQuery,
@@ -8,13 +9,13 @@ import type {
 import { jsonLines } from '../stream/json-lines.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import type { TarSource } from './containers.js';
-import { registryAuthHeader } from './registry-auth.js';
+import { explicitRegistryAuthHeader } from './registry-auth-header.js';
 import { route } from './route.js';
 
 /** Options of the calls that reach a registry (pull, upgrade, push): the call options, plus credentials. */
 export interface PluginRegistryOptions extends CallOptions {
   /** Credentials for the plugin's registry, sent as `X-Registry-Auth`. */
-  auth?: AuthConfig | undefined;
+  auth?: RegistryAuth | undefined;
 }
 
 /** One line of a plugin pull, upgrade or push progress stream. */
@@ -45,7 +46,7 @@ export class Plugins {
   privileges(query: { remote: string }, options?: PluginRegistryOptions): Promise<GetPluginPrivilegesResponse> {
     requireText('remote', query?.remote);
     const { auth, ...callOptions } = options ?? {};
-    return this.#api.json({ operation: 'GetPluginPrivileges', method: 'GET', path: '/plugins/privileges', query, headers: registryAuthHeader(auth), options: callOptions });
+    return this.#api.json({ operation: 'GetPluginPrivileges', method: 'GET', path: '/plugins/privileges', query, headers: explicitRegistryAuthHeader(auth), options: callOptions });
   }
 
   /**
@@ -57,7 +58,7 @@ export class Plugins {
     requireText('remote', query?.remote);
     const { auth, ...callOptions } = options ?? {};
     return this.#api.stream(
-      { operation: 'PluginPull', method: 'POST', path: '/plugins/pull', query, body: privileges, headers: registryAuthHeader(auth), options: callOptions },
+      { operation: 'PluginPull', method: 'POST', path: '/plugins/pull', query, body: privileges, headers: explicitRegistryAuthHeader(auth), options: callOptions },
       progressLines,
     );
   }
@@ -91,7 +92,7 @@ export class Plugins {
     requireText('remote', query?.remote);
     const { auth, ...callOptions } = options ?? {};
     return this.#api.stream(
-      { operation: 'PluginUpgrade', method: 'POST', path, query, body: privileges, headers: registryAuthHeader(auth), options: callOptions },
+      { operation: 'PluginUpgrade', method: 'POST', path, query, body: privileges, headers: explicitRegistryAuthHeader(auth), options: callOptions },
       progressLines,
     );
   }
@@ -109,7 +110,7 @@ export class Plugins {
   push(name: string, options?: PluginRegistryOptions): AsyncIterable<PluginProgress> {
     const path = route`/plugins/${name}/push`;
     const { auth, ...callOptions } = options ?? {};
-    return this.#api.stream({ operation: 'PluginPush', method: 'POST', path, headers: registryAuthHeader(auth), options: callOptions }, progressLines);
+    return this.#api.stream({ operation: 'PluginPush', method: 'POST', path, headers: explicitRegistryAuthHeader(auth), options: callOptions }, progressLines);
   }
 
   /** Sets a plugin's settings: `['KEY=value', 'mount.source=/x', 'args=…']`. */

@@ -14,3 +14,11 @@ export async function registryAuthHeader(
   if (!auth && !always) return undefined;
   return { 'X-Registry-Auth': encodeRegistryAuth(auth ?? {}) };
 }
+
+/**
+ * The X-Registry-Auth header for credentials the caller gave, and nothing else: the calls that take no
+ * credential store (plugin pull, upgrade and push; service create and update). `{}` with none.
+ */
+export function explicitRegistryAuthHeader(auth: RegistryAuth | undefined): Record<string, string> {
+  return auth === undefined ? {} : { 'X-Registry-Auth': encodeRegistryAuth(auth) };
+}

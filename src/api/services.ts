@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
-import type { AuthConfig, Service, ServiceSpec } from '../generated/models.js';
+import type { RegistryAuth } from '../auth/credential-store.js';
+import type { Service, ServiceSpec } from '../generated/models.js';
 import type {
   ServiceCreateResponse, ServiceInspectQuery, ServiceListQuery, ServiceLogsQuery, ServiceUpdateQuery,
   ServiceUpdateResponse,
@@ -7,7 +8,7 @@ import type {
 import type { OutputFrame } from '../stream/frames.js';
 import type { ApiClient, CallOptions } from './api-client.js';
 import { decodeOutput } from './output.js';
-import { registryAuthHeader } from './registry-auth.js';
+import { explicitRegistryAuthHeader } from './registry-auth-header.js';
 import { route } from './route.js';
 import { requireVersion, validateTail } from './validate.js';
 
@@ -17,7 +18,7 @@ export interface ServiceWriteOptions extends CallOptions {
    * Credentials for the registry of the service's image, sent as `X-Registry-Auth` so that the nodes can
    * pull it. Without them an update reuses what `registryAuthFrom` names.
    */
-  auth?: AuthConfig | undefined;
+  auth?: RegistryAuth | undefined;
 }
 
 /**
@@ -54,7 +55,7 @@ export class Services {
   create(body: ServiceSpec, options?: ServiceWriteOptions): Promise<ServiceCreateResponse> {
     if (!body?.TaskTemplate) throw new InvalidArgumentError('services.create() needs a TaskTemplate');
     const { auth, ...callOptions } = options ?? {};
-    return this.#api.json({ operation: 'ServiceCreate', method: 'POST', path: '/services/create', body, headers: registryAuthHeader(auth), options: callOptions });
+    return this.#api.json({ operation: 'ServiceCreate', method: 'POST', path: '/services/create', body, headers: explicitRegistryAuthHeader(auth), options: callOptions });
   }
 
   /** A service's spec, version, endpoint and update status (`insertDefaults` fills in the engine's defaults). */
@@ -71,7 +72,7 @@ export class Services {
     const path = route`/services/${id}/update`;
     requireVersion(query);
     const { auth, ...callOptions } = options ?? {};
-    return this.#api.json({ operation: 'ServiceUpdate', method: 'POST', path, body, query, headers: registryAuthHeader(auth), options: callOptions });
+    return this.#api.json({ operation: 'ServiceUpdate', method: 'POST', path, body, query, headers: explicitRegistryAuthHeader(auth), options: callOptions });
   }
 
   /** Removes a service (its tasks are stopped). */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { DockerError } from '../errors.js';
 import { redact } from './redact.js';
 
@@ -37,9 +36,11 @@ export class ProcessCredentialHelperRunner implements CredentialHelperRunner {
     this.#env = env;
   }
 
-  run(helper: string, action: 'get' | 'store' | 'erase' | 'list', input: string): Promise<string> {
-    if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return Promise.reject(new CredentialHelperError(helper, `Invalid credential helper name ${JSON.stringify(helper)}`));
+  async run(helper: string, action: 'get' | 'store' | 'erase' | 'list', input: string): Promise<string> {
+    if (!/^[A-Za-z0-9_.-]+$/.test(helper)) throw new CredentialHelperError(helper, `Invalid credential helper name ${JSON.stringify(helper)}`);
     const program = `docker-credential-${helper}`;
+    // Loaded here, not at the top: most runs never start a helper (a one-shot `berth ps` saves the load).
+    const { spawn } = await import('node:child_process');
     return new Promise((resolve, reject) => {
       const child = spawn(program, [action], { env: this.#env, stdio: ['pipe', 'pipe', 'pipe'] });
       const stdout: Buffer[] = [];

@@ -2,10 +2,10 @@ import { createReadStream, type Dirent } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import tarStream from 'tar-stream';
 import { DockerError, InvalidArgumentError } from '../errors.js';
 import { parseDockerignore } from './dockerignore.js';
 import { cleanPath, PatternMatcher, type MatchInfo } from './pattern-matcher.js';
+import type { Pack } from 'tar-stream';
 
 /** How a build context is taken from a directory. */
 export interface DirectoryContextOptions {
@@ -126,7 +126,10 @@ export function directoryContext(directory: string, options: DirectoryContextOpt
 }
 
 async function* tarEntries(entries: AsyncIterable<ContextEntry>): AsyncGenerator<Uint8Array> {
-  const pack = tarStream.pack();
+  // Loaded when a context is packed, not when the library is: tar-stream and its dependencies are the
+  // largest thing Berth imports, and only builds need them.
+  const { pack: createPack } = await import('tar-stream');
+  const pack = createPack();
   let failure: unknown;
   const producer = (async () => {
     for await (const entry of entries) await addEntry(pack, entry);
@@ -146,14 +149,14 @@ async function* tarEntries(entries: AsyncIterable<ContextEntry>): AsyncGenerator
   if (failure !== undefined) throw failure;
 }
 
-async function addEntry(pack: tarStream.Pack, entry: ContextEntry): Promise<void> {
+async function addEntry(pack: Pack, entry: ContextEntry): Promise<void> {
   const header = { name: entry.name, mode: entry.mode, mtime: entry.mtime, uid: 0, gid: 0, uname: '', gname: '' };
   if (entry.type === 'directory') {
     await entryDone((callback) => pack.entry({ ...header, name: entry.name + '/', type: 'directory' }, callback));
   } else if (entry.type === 'symlink') {
     await entryDone((callback) => pack.entry({ ...header, type: 'symlink', linkname: entry.linkname }, callback));
   } else {
-    let sink!: ReturnType<tarStream.Pack['entry']>;
+    let sink!: ReturnType<Pack['entry']>;
     const done = entryDone((callback) => { sink = pack.entry({ ...header, type: 'file', size: entry.size }, callback); });
     try {
       for await (const chunk of createReadStream(entry.source) as AsyncIterable<Buffer>) {

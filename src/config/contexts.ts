@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
@@ -54,6 +53,10 @@ const TLS_FILES = ['ca', 'cert', 'key'] as const;
 
 /** The directory name of a context in the store: the hex SHA-256 of its name. */
 export function contextDirectoryName(name: string): string {
+  // node:crypto is fetched when a context is looked up, not imported with the module: a run that uses
+  // DOCKER_HOST or the default socket (every one-shot `berth ps`) never loads it. getBuiltinModule is
+  // synchronous, as this function must be (Node >= 20.16, Bun).
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(name).digest('hex');
 }
 

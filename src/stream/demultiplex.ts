@@ -52,6 +52,7 @@ class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
   #stream = 1;
   #remaining = 0;
   #systemError: Uint8Array[] = [];
+  /** Reused by every parse, written up to a local count: emptying an array (`length = 0`) costs more than a small frame. */
   readonly #ranges: number[] = [];
   /** An error found after a frame that is still to be delivered: thrown on the next call. */
   #error: unknown = undefined;
@@ -131,6 +132,7 @@ class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
     let runStream = NO_STREAM;
     // The frame to hand out: chunk[start..end) for each pair (small pieces of one stream, gathered).
     const ranges = this.#ranges;
+    let used = 0;
     let runBytes = 0;
     try {
       while (offset < length) {
@@ -146,7 +148,8 @@ class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
             if (this.#remaining === 0) throw new StreamError(Buffer.concat(this.#systemError).toString('utf8').trim());
             continue;
           }
-          ranges.push(offset, end);
+          ranges[used++] = offset;
+          ranges[used++] = end;
           runBytes += end - offset;
           offset = end;
           if (runStream === NO_STREAM) {
@@ -171,19 +174,19 @@ class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
         }
       }
     } catch (error) {
-      if (ranges.length === 0) throw error;
+      if (used === 0) throw error;
       // Deliver what came before the error first.
       this.#error = error;
     }
     this.#offset = offset;
-    if (ranges.length === 0) return undefined;
+    if (used === 0) return undefined;
     let data: Uint8Array;
-    if (ranges.length === 2) {
+    if (used === 2) {
       data = chunk.subarray(ranges[0], ranges[1]);
     } else if (this.#ownsChunks) {
       const start = ranges[0]!;
       let at = ranges[1]!;
-      for (let i = 2; i < ranges.length; i += 2) {
+      for (let i = 2; i < used; i += 2) {
         chunk.copyWithin(at, ranges[i]!, ranges[i + 1]!);
         at += ranges[i + 1]! - ranges[i]!;
       }
@@ -191,7 +194,7 @@ class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
     } else {
       const joined = Buffer.allocUnsafe(runBytes);
       let at = 0;
-      for (let i = 0; i < ranges.length; i += 2) {
+      for (let i = 0; i < used; i += 2) {
         const start = ranges[i]!;
         const end = ranges[i + 1]!;
         if (chunk instanceof Buffer) chunk.copy(joined, at, start, end);
@@ -200,17 +203,16 @@ class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
       }
       data = joined;
     }
-    ranges.length = 0;
     return { stream: STREAM_NAMES[runStream]!, data };
   }
 
   #startFrame(streamByte: number, length: number): void {
-    if (streamByte !== SYSTEM_ERROR && STREAM_NAMES[streamByte] === undefined) {
-      throw new ProtocolError(`Unknown stream ${streamByte} in multiplexed output`);
-    }
+    // Streams 0 to 2 are stdin, stdout and stderr, 3 is SYSTEM_ERROR: a byte above is not this format.
+    if (streamByte > SYSTEM_ERROR) throw new ProtocolError(`Unknown stream ${streamByte} in multiplexed output`);
     this.#stream = streamByte;
     this.#remaining = length;
-    this.#systemError = [];
+    // Reset only for an error frame: this runs once per frame, and most are not.
+    if (streamByte === SYSTEM_ERROR) this.#systemError = [];
   }
 }
 

@@ -206,7 +206,9 @@ export class Connection {
         this.#flushBody();
         this.#bodyData = data;
       }
-      this.#bodyRanges.push(start, end);
+      const ranges = this.#bodyRanges;
+      ranges[this.#bodyRangeEnd++] = start;
+      ranges[this.#bodyRangeEnd++] = end;
     },
     onEnd: (rest: Buffer) => {
       this.#flushBody();
@@ -233,6 +235,8 @@ export class Connection {
   /** The body pieces of the socket chunk being parsed: `#bodyData[start..end)` for each pair of `#bodyRanges`. */
   #bodyData: Buffer | undefined;
   readonly #bodyRanges: number[] = [];
+  /** How much of `#bodyRanges` is in use: an index, because emptying an array (`length = 0`) costs more than a 130-byte piece. */
+  #bodyRangeEnd = 0;
 
   /**
    * Hands the body pieces of one socket chunk to the response. dockerd sends every log frame and every
@@ -243,26 +247,33 @@ export class Connection {
   #flushBody(): void {
     const ranges = this.#bodyRanges;
     const data = this.#bodyData;
-    const count = ranges.length >> 1;
+    const used = this.#bodyRangeEnd;
+    const count = used >> 1;
     if (count === 0 || data === undefined) return;
+    this.#bodyRangeEnd = 0;
     const response = this.#response;
     if (count === 1) {
       response?.pushBody(data.subarray(ranges[0], ranges[1]));
     } else {
       let bytes = 0;
-      for (let i = 0; i < ranges.length; i += 2) bytes += ranges[i + 1]! - ranges[i]!;
+      for (let i = 0; i < used; i += 2) bytes += ranges[i + 1]! - ranges[i]!;
       if (bytes < count * SMALL_BODY_PIECE) {
         // Moved together in place, over the chunk framing between them: the chunk is ours (a fresh buffer
         // per socket read), and a new buffer per read would cost a garbage collection every few reads.
+        // `copyWithin` (a V8 builtin) rather than `Buffer#copy`: a third of the cost per small piece.
         const start = ranges[0]!;
         let at = ranges[1]!;
-        for (let i = 2; i < ranges.length; i += 2) at += data.copy(data, at, ranges[i], ranges[i + 1]);
+        for (let i = 2; i < used; i += 2) {
+          const from = ranges[i]!;
+          const to = ranges[i + 1]!;
+          data.copyWithin(at, from, to);
+          at += to - from;
+        }
         response?.pushBody(data.subarray(start, at));
       } else {
-        for (let i = 0; i < ranges.length; i += 2) response?.pushBody(data.subarray(ranges[i], ranges[i + 1]));
+        for (let i = 0; i < used; i += 2) response?.pushBody(data.subarray(ranges[i], ranges[i + 1]));
       }
     }
-    ranges.length = 0;
     this.#bodyData = undefined;
   }
 

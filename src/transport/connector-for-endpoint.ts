@@ -1,8 +1,8 @@
-import { connect as tlsConnect } from 'node:tls';
 import type { Connector } from './connector.js';
 import type { Endpoint } from './endpoint.js';
+import { LazyConnector } from './lazy-connector.js';
 import { SocketConnector, tcpConnector, unixConnector } from './socket-connector.js';
-import { SshConnector, type SshOptions } from './ssh-connector.js';
+import type { SshOptions } from './ssh-connector.js';
 
 /** TLS material, as PEM text or bytes (the `DOCKER_CERT_PATH` files `ca.pem`, `cert.pem`, `key.pem`). */
 export interface TlsOptions {
@@ -25,17 +25,24 @@ export function connectorForEndpoint(endpoint: Endpoint, tls?: TlsOptions, ssh?:
       return unixConnector(endpoint.url, endpoint.pipePath);
     case 'tcp':
       if (!endpoint.tls) return tcpConnector(endpoint.url, endpoint.host, endpoint.port);
-      return new SocketConnector(endpoint.url, () => tlsConnect({
-        host: endpoint.host,
-        port: endpoint.port,
-        servername: tls?.serverName ?? (isIpAddress(endpoint.host) ? undefined : endpoint.host),
-        ca: tls?.ca as string | undefined,
-        cert: tls?.cert as string | undefined,
-        key: tls?.key as string | undefined,
-        rejectUnauthorized: tls?.verify !== false,
-      }), 'secureConnect');
+      // node:tls is loaded on the first connection (see LazyConnector).
+      return new LazyConnector(endpoint.url, async () => {
+        const { connect: tlsConnect } = await import('node:tls');
+        return new SocketConnector(endpoint.url, () => tlsConnect({
+          host: endpoint.host,
+          port: endpoint.port,
+          servername: tls?.serverName ?? (isIpAddress(endpoint.host) ? undefined : endpoint.host),
+          ca: tls?.ca as string | undefined,
+          cert: tls?.cert as string | undefined,
+          key: tls?.key as string | undefined,
+          rejectUnauthorized: tls?.verify !== false,
+        }), 'secureConnect');
+      });
     case 'ssh':
-      return new SshConnector(endpoint.url, endpoint, ssh);
+      return new LazyConnector(endpoint.url, async () => {
+        const { SshConnector } = await import('./ssh-connector.js');
+        return new SshConnector(endpoint.url, endpoint, ssh);
+      });
   }
 }
 

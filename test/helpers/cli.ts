@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testHost } from './engine.js';
 
-/** dist/cli/main.js, next to this file's dist/test/helpers. */
-export const CLI_PATH = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+/** The bundled command the package ships as its `bin` (dist/bin/berth.js, next to this file's dist/test/helpers). */
+export const CLI_PATH = fileURLToPath(new URL('../../bin/berth.js', import.meta.url));
 
 /** What a CLI run printed and how it ended. */
 export interface CliResult {

@@ -13,7 +13,7 @@ import { dockerdOnly } from '../helpers/engine.js';
 import { pathWithTestSsh } from '../helpers/ssh.js';
 import { TLS_DIR, startTlsProxy, type TlsProxy } from '../helpers/tls-proxy.js';
 
-const BERTH = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const BERTH = fileURLToPath(new URL('../../bin/berth.js', import.meta.url));
 const DOCKER = process.env.BERTH_TEST_DOCKER_CLI ?? (statSync('/usr/local/bin/docker', { throwIfNoEntry: false }) ? '/usr/local/bin/docker' : 'docker');
 const CERTS = join(TLS_DIR, 'client-dir');
 
