@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { CredentialStore, RegistryAuth } from '../auth/credential-store.js';
 import { encodeRegistryAuth } from '../auth/credential-store.js';
 import { parseImageReference } from '../auth/reference.js';
-import { directoryContext } from '../build/context.js';
+import { contextDockerfile } from '../build/dockerfile-path.js';
 import type { ImageBuildQuery, ImageCreateQuery, ImageLoadQuery } from '../generated/operations.js';
 import { jsonLines } from '../stream/json-lines.js';
 import { ProgressOperation, type ProgressMessage } from '../stream/progress.js';
@@ -141,7 +141,7 @@ export class ImageTransfers {
   build(context: string | TarSource | undefined, buildOptions: BuildOptions = {}, options?: CallOptions): ProgressOperation<BuildMessage, BuildResult> {
     const { t, buildargs, labels, cachefrom, pull, registryConfig, ...rest } = buildOptions;
     if (context === undefined && !rest.remote) throw new InvalidArgumentError('build() needs a context directory, a tar, or the remote option');
-    const body = typeof context === 'string' ? directoryContext(context, { dockerfile: rest.dockerfile }) : context;
+    const body = typeof context === 'string' ? packedDirectory(context, rest.dockerfile) : context;
     const query = {
       ...rest,
       t: t === undefined ? undefined : Array.isArray(t) ? t : [t],
@@ -169,4 +169,19 @@ export class ImageTransfers {
       },
     }), reducer);
   }
+}
+
+/**
+ * A directory as a build context: the Dockerfile path is checked now (before any request), the packer is
+ * loaded when the body is sent. It needs node:fs/promises and a tar writer, which nothing else on the common
+ * paths does (a one-shot `berth ps` would load them for nothing).
+ */
+function packedDirectory(directory: string, dockerfile: string | undefined): AsyncIterable<Uint8Array> {
+  contextDockerfile(dockerfile);
+  return {
+    async *[Symbol.asyncIterator]() {
+      const { directoryContext } = await import('../build/context.js');
+      yield* directoryContext(directory, { dockerfile });
+    },
+  };
 }

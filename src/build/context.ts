@@ -2,9 +2,10 @@ import { createReadStream, type Dirent } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { DockerError, InvalidArgumentError } from '../errors.js';
+import { DockerError } from '../errors.js';
 import { parseDockerignore } from './dockerignore.js';
-import { cleanPath, PatternMatcher, type MatchInfo } from './pattern-matcher.js';
+import { contextDockerfile } from './dockerfile-path.js';
+import { PatternMatcher, type MatchInfo } from './pattern-matcher.js';
 import type { Pack } from 'tar-stream';
 
 /** How a build context is taken from a directory. */
@@ -46,15 +47,6 @@ export async function contextIgnorePatterns(directory: string, dockerfile: strin
   if (matcher.matches('.dockerignore')) patterns.push('!.dockerignore');
   if (matcher.matches(dockerfile)) patterns.push('!' + dockerfile);
   return patterns;
-}
-
-/** Checks a Dockerfile path given relative to the context, and returns it cleaned. */
-export function contextDockerfile(dockerfile: string | undefined): string {
-  const cleaned = cleanPath((dockerfile ?? 'Dockerfile').replace(/\\/g, '/'));
-  if (cleaned === '.' || cleaned.startsWith('/') || cleaned === '..' || cleaned.startsWith('../')) {
-    throw new InvalidArgumentError(`The Dockerfile must be a path inside the build context, got ${JSON.stringify(dockerfile)}`);
-  }
-  return cleaned;
 }
 
 /**

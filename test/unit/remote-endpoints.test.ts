@@ -3,8 +3,11 @@
  * docker CLI runs so that ~/.ssh/config, known_hosts and ControlMaster behave the same for both.
  */
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
-import { parseHost } from '../../src/index.js';
+import { ConnectionError, parseHost } from '../../src/index.js';
+import type { Connector } from '../../src/transport/connector.js';
+import { LazyConnector } from '../../src/transport/lazy-connector.js';
 import { SshConnector } from '../../src/transport/ssh-connector.js';
 
 describe('remote host forms', () => {
@@ -53,5 +56,42 @@ describe('the ssh command line', () => {
     const connector = new SshConnector('ssh://-oProxyCommand=x', { user: undefined, host: '-oProxyCommand=x', port: undefined });
     const args = connector.sshArguments(1000);
     assert.equal(args[args.indexOf('--') + 1], '-oProxyCommand=x');
+  });
+});
+
+describe('TLS and SSH connectors, made on the first connection', () => {
+  function countingMaker(): { make: () => Promise<Connector>; made: () => number; closed: () => number } {
+    let made = 0;
+    let closed = 0;
+    return {
+      make: async () => {
+        made++;
+        return { endpoint: 'ssh://h', connect: async () => new PassThrough(), close: () => { closed++; } };
+      },
+      made: () => made,
+      closed: () => closed,
+    };
+  }
+
+  test('concurrent first connections make the connector once', async () => {
+    const maker = countingMaker();
+    const lazy = new LazyConnector('ssh://h', maker.make);
+    await Promise.all([lazy.connect({ timeout: 0 }), lazy.connect({ timeout: 0 }), lazy.connect({ timeout: 0 })]);
+    assert.equal(maker.made(), 1);
+  });
+
+  test('a close() before the first connection has finished still closes what it made (no ssh child left behind)', async () => {
+    const maker = countingMaker();
+    const lazy = new LazyConnector('ssh://h', maker.make);
+    const connecting = lazy.connect({ timeout: 0 });
+    lazy.close();
+    await connecting;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(maker.closed() >= 1, 'the made connector was closed');
+  });
+
+  test('a failure to make the connector is the connection error', async () => {
+    const lazy = new LazyConnector('tcp://h:2376', async () => { throw new ConnectionError('tcp://h:2376', 'no TLS here', 'check the host'); });
+    await assert.rejects(lazy.connect({ timeout: 0 }), ConnectionError);
   });
 });
