@@ -32,8 +32,7 @@ IMAGE_TAG=local
 # Derived from DIR so that two private engines never share one namespace (and its docker0).
 NETNS=berth-$(printf '%s' "$DIR" | cksum | cut -d' ' -f1)
 
-log() { printf 'engine.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # ---------------------------------------------------------------------------------------------
 # install
@@ -43,26 +42,12 @@ cmd_install() {
     command -v dockerd >/dev/null 2>&1 || pkgs+=(docker.io)
     # The image needs a *statically linked* busybox (the image has no libc), so ask dpkg for
     # busybox-static itself: Debian's dynamic `busybox` package also ships a /bin/busybox.
-    if [[ ! -x /bin/busybox ]] ||
-        [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true) != "install ok installed" ]]; then
+    if [[ ! -x /bin/busybox ]] || ! deb_installed busybox-static; then
         pkgs+=(busybox-static)
     fi
     command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)  # dockerd's default networking
     command -v ip >/dev/null 2>&1 || pkgs+=(iproute2)        # `ip netns`, for the second-daemon path
-    ((${#pkgs[@]})) || return 0
-
-    [[ $(id -u) == 0 ]] || die "installing ${pkgs[*]} needs root"
-    local out
-    out=$(mktemp)
-    # Quiet unless it fails. Wait for the dpkg lock rather than failing if another apt runs.
-    if ! { apt-get -o DPkg::Lock::Timeout=300 update &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y \
-            --no-install-recommends "${pkgs[@]}"; } >"$out" 2>&1; then
-        cat "$out" >&2
-        rm -f "$out"
-        die "apt-get install ${pkgs[*]} failed"
-    fi
-    rm -f "$out"
+    apt_install "${pkgs[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -103,27 +88,10 @@ answers() {
     [[ $(api GET /_ping "" 2 2>/dev/null) == OK ]]
 }
 
-# True if process $1 exists and has not exited. `kill -0` is not enough: a daemon detached with
-# setsid is reparented to PID 1, and on our machines PID 1 reaps orphans only after 1-2 s, so
-# an exited dockerd lingers as a zombie (state Z) that `kill -0` still reports.
-alive() {
-    local stat
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    stat=${stat##*) }                  # drop "pid (comm) ", comm may contain spaces
-    [[ ${stat%% *} != Z ]]
-}
 
 # Prints the pid of our dockerd if it is alive. The pidfile alone is not proof: after a crash
 # or reboot the pid may belong to some other process now.
-our_pid() {
-    local pid comm
-    [[ -r $PIDFILE ]] || return 1
-    pid=$(<"$PIDFILE")
-    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-    read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
-    [[ $comm == dockerd ]] || return 1
-    printf '%s\n' "$pid"
-}
+our_pid() { pid_from "$PIDFILE" dockerd; }
 
 # True if a dockerd that is not ours runs on this machine (e.g. a developer's system daemon).
 other_dockerd_running() {
@@ -140,27 +108,11 @@ other_dockerd_running() {
 # is a container's PID 1; killing it ends the container's whole PID namespace). After a clean
 # shutdown there are none. Without this, `clean` after a crash would leave containers behind,
 # and the next `start` would spend 10 s stopping each of them.
-kill_leftovers() {
-    local pid cmd child
-    for pid in $(pgrep -f containerd-shim || true); do
-        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
-        [[ $cmd == *" -address $DIR/exec/"* ]] || continue
-        for child in $(pgrep -P "$pid" || true); do kill -KILL "$child" 2>/dev/null || true; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-}
+kill_leftovers() { kill_trees " -address $DIR/exec/" -f containerd-shim; }
 
 # Unmounts everything mounted under DIR, deepest first (dockerd leaves DIR/exec/netns/default
 # mounted, and a crash can leave container root filesystems). Fails if something stays mounted.
-unmount_all() {
-    local mnt left
-    # Field 2 of /proc/self/mounts is the mount point (spaces escaped as \040; DIR has none).
-    while read -r mnt; do
-        umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
-    done < <(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
-    left=$(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts)
-    [[ -z $left ]] || { log "still mounted under $DIR:"$'\n'"$left"; return 1; }
-}
+unmount_all() { unmount_under "$DIR"; }
 
 # ---------------------------------------------------------------------------------------------
 # start

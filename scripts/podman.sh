@@ -30,8 +30,7 @@ LOG=$DIR/podman.log
 TAR=${BERTH_ENGINE_DIR:-/tmp/berth-engine}/busybox.tar
 HERE=$(dirname "${BASH_SOURCE[0]}")
 
-log() { printf 'podman.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # ---------------------------------------------------------------------------------------------
 # install
@@ -41,26 +40,13 @@ cmd_install() {
     command -v podman >/dev/null 2>&1 || pkgs+=(podman)
     # Named explicitly: they are only "recommended" by podman, and we install without recommends.
     for p in netavark aardvark-dns catatonit; do
-        [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) == "install ok installed" ]] || pkgs+=("$p")
+        deb_installed "$p" || pkgs+=("$p")
     done
-    if [[ ! -x /bin/busybox ]] ||
-        [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true) != "install ok installed" ]]; then
+    if [[ ! -x /bin/busybox ]] || ! deb_installed busybox-static; then
         pkgs+=(busybox-static)
     fi
     command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)  # netavark's firewall driver
-    ((${#pkgs[@]})) || return 0
-
-    [[ $(id -u) == 0 ]] || die "installing ${pkgs[*]} needs root"
-    local out
-    out=$(mktemp)
-    if ! { apt-get -o DPkg::Lock::Timeout=300 update &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y \
-            --no-install-recommends "${pkgs[@]}"; } >"$out" 2>&1; then
-        cat "$out" >&2
-        rm -f "$out"
-        die "apt-get install ${pkgs[*]} failed"
-    fi
-    rm -f "$out"
+    apt_install "${pkgs[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -132,46 +118,16 @@ answers() {
     [[ $(api GET /_ping 2 2>/dev/null) == OK ]]
 }
 
-# True if process $1 exists and is not a zombie (see scripts/engine.sh for why `kill -0` is not enough).
-alive() {
-    local stat
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    stat=${stat##*) }
-    [[ ${stat%% *} != Z ]]
-}
 
 # The pid of our service, if it is alive and still a podman.
-our_pid() {
-    local pid comm
-    [[ -r $PIDFILE ]] || return 1
-    pid=$(<"$PIDFILE")
-    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-    read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
-    [[ $comm == podman ]] || return 1
-    printf '%s\n' "$pid"
-}
+our_pid() { pid_from "$PIDFILE" podman; }
 
 # conmon processes of our containers and execs (their command line names our storage), and what runs
 # under them. An exec session's conmon outlives the exec and ignores SIGTERM (ENGINES.md): SIGKILL.
-kill_leftovers() {
-    local pid cmd child
-    for pid in $(pgrep -x conmon || true); do
-        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
-        [[ $cmd == *"$DIR/"* ]] || continue
-        for child in $(pgrep -P "$pid" || true); do kill -KILL "$child" 2>/dev/null || true; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-}
+kill_leftovers() { kill_trees "$DIR/" -x conmon; }
 
 # Unmounts everything under DIR, deepest first (overlay layers, shm, the storage's own bind mount).
-unmount_all() {
-    local mnt left
-    while read -r mnt; do
-        umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
-    done < <(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
-    left=$(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts)
-    [[ -z $left ]] || { log "still mounted under $DIR:"$'\n'"$left"; return 1; }
-}
+unmount_all() { unmount_under "$DIR"; }
 
 # ---------------------------------------------------------------------------------------------
 # start

@@ -21,26 +21,14 @@ OPEN_ADDR=127.0.0.1:5000
 AUTH_ADDR=127.0.0.1:5001
 TLS_ADDR=127.0.0.1:5002
 
-log() { printf 'registry.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 install() {
     local pkgs=()
     command -v docker-registry >/dev/null 2>&1 || pkgs+=(docker-registry)
     command -v htpasswd >/dev/null 2>&1 || pkgs+=(apache2-utils)
     command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
-    ((${#pkgs[@]})) || return 0
-    [[ $(id -u) == 0 ]] || die "installing ${pkgs[*]} needs root"
-    local out
-    out=$(mktemp)
-    if ! { apt-get -o DPkg::Lock::Timeout=300 update &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y \
-            --no-install-recommends "${pkgs[@]}"; } >"$out" 2>&1; then
-        cat "$out" >&2
-        rm -f "$out"
-        die "apt-get install ${pkgs[*]} failed"
-    fi
-    rm -f "$out"
+    apt_install "${pkgs[@]}"
 }
 
 # answers ADDR [SCHEME]: true when a registry answers on ADDR (401 counts: the auth registries answer 401 to an

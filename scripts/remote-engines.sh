@@ -21,8 +21,7 @@ SSH_DIR=${BERTH_SSH_DIR:-/tmp/berth-ssh}
 SSH_PORT=${BERTH_SSH_PORT:-2222}
 ENGINE_HOST=${BERTH_TEST_DOCKER_HOST:-unix:///tmp/berth-engine/docker.sock}
 
-log() { printf 'remote-engines.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 install_packages() {
     local pkgs=()
@@ -30,18 +29,7 @@ install_packages() {
     command -v ssh >/dev/null 2>&1 || pkgs+=(openssh-client)
     command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
     command -v docker >/dev/null 2>&1 || [[ -x /usr/local/bin/docker ]] || pkgs+=(docker.io)
-    ((${#pkgs[@]})) || return 0
-    [[ $(id -u) == 0 ]] || die "installing ${pkgs[*]} needs root"
-    local out
-    out=$(mktemp)
-    if ! { apt-get -o DPkg::Lock::Timeout=300 update &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y \
-            --no-install-recommends "${pkgs[@]}"; } >"$out" 2>&1; then
-        cat "$out" >&2
-        rm -f "$out"
-        die "apt-get install ${pkgs[*]} failed"
-    fi
-    rm -f "$out"
+    apt_install "${pkgs[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -30,8 +30,7 @@ NETNS=berth-swarm-$(printf '%s' "$DIR" | cksum | cut -d' ' -f1)
 # The busybox root filesystem tarball that scripts/engine.sh builds; built here too when missing.
 TAR=${BERTH_ENGINE_DIR:-/tmp/berth-engine}/busybox.tar
 
-log() { printf 'swarm-engine.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 api() {   # api METHOD PATH [BODY_FILE [CONTENT_TYPE]]: prints the body, fails on >= 400
     local method=$1 path=$2 file=${3:-} type=${4:-application/x-tar}
@@ -42,22 +41,8 @@ api() {   # api METHOD PATH [BODY_FILE [CONTENT_TYPE]]: prints the body, fails o
 
 answers() { [[ -S $SOCK ]] && [[ $(curl -s --max-time 2 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null) == OK ]]; }
 
-alive() {   # not a zombie (see scripts/engine.sh)
-    local stat
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    stat=${stat##*) }
-    [[ ${stat%% *} != Z ]]
-}
 
-our_pid() {
-    local pid comm
-    [[ -r $PIDFILE ]] || return 1
-    pid=$(<"$PIDFILE")
-    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-    read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
-    [[ $comm == dockerd ]] || return 1
-    printf '%s\n' "$pid"
-}
+our_pid() { pid_from "$PIDFILE" dockerd; }
 
 build_tar() {
     local root
