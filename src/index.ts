@@ -9,6 +9,7 @@
  */
 export { Docker, type DockerOptions, type RequestOptions, type RouteMethod, type RoutePath, type RouteOperation } from './docker.js';
 export type { CallOptions, EngineKind, PingResult } from './api/api-client.js';
+export { CALL_CHANNEL, type CallEvent } from './api/call-channel.js';
 export type { Containers, StartResult, StopResult, PathStat, ArchiveResult, TarSource } from './api/containers.js';
 export type { System, SessionOptions, EventsQuery, EventTime } from './api/system.js';
 export type { Images, CommitOptions } from './api/images.js';

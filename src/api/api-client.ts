@@ -5,6 +5,7 @@ import type { RequestBody } from '../transport/connection.js';
 import type { HttpResponse } from '../transport/response.js';
 import { DeferredIterator } from '../stream/deferred-iterator.js';
 import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, adjustsStreamForPodman, adjustStreamItemForPodman } from './podman-compat.js';
+import { reportingCall } from './call-channel.js';
 import { redactError, redactValue, secretsOf } from './call-secrets.js';
 import { encodeQuery, type QueryValues } from './query.js';
 import { chooseApiVersion, compareApiVersions, normalizeApiVersion } from './version.js';
@@ -112,7 +113,12 @@ export class ApiClient {
   }
 
   /** `HEAD /_ping`, or `GET /_ping` when HEAD is refused; never versioned. */
-  async ping(options?: CallOptions): Promise<PingResult> {
+  ping(options?: CallOptions): Promise<PingResult> {
+    // Berth pings with HEAD (SystemPingHead), falling back to GET: reported as one operation.
+    return reportingCall('SystemPing', () => this.#ping(options));
+  }
+
+  async #ping(options: CallOptions | undefined): Promise<PingResult> {
     let response: HttpResponse;
     try {
       response = await this.#sendChecked('HEAD', '/_ping', '', options);
@@ -143,7 +149,11 @@ export class ApiClient {
   }
 
   /** Sends a call; resolves with the response (2xx or an expected status), rejects with a typed error. */
-  async send(original: ApiCall): Promise<HttpResponse> {
+  send(call: ApiCall): Promise<HttpResponse> {
+    return reportingCall(call.operation, () => this.#send(call));
+  }
+
+  async #send(original: ApiCall): Promise<HttpResponse> {
     checkQueryNames(original);
     const version = await this.apiVersion(original.options);
     const call = this.#isPodman() ? adjustCallForPodman(original) : original;

@@ -9,18 +9,21 @@
  * `UNSUPPORTED`, and HTTP `status`). Nothing is recorded when the variable is
  * unset, so the module is inert outside test runs.
  *
- * Test-only instrumentation: it wraps `ApiClient.prototype.send` and `ping` rather than adding a hook to
- * the library, so that the library's request path carries nothing for the tests' sake.
+ * It listens on the library's public `node:diagnostics_channel` channel ({@link CALL_CHANNEL}) rather than
+ * wrapping a class: the bundled `berth` command (dist/bin/berth.js) carries its own copy of the library, and a
+ * channel is shared by every copy in a process.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ApiClient } from '../../src/api/api-client.js';
+import { CALL_CHANNEL, type CallEvent } from '../../src/api/call-channel.js';
 
 const callsFile = process.env.BERTH_TEST_CALLS_FILE;
 const engine = process.env.BERTH_TEST_ENGINE || 'docker';
 const script = process.argv[1] ?? '';
 const isTestFile = process.env.NODE_TEST_CONTEXT !== undefined && script.endsWith('.test.js');
-const isCli = basename(script) === 'main.js' && script.includes('/cli/');
+/** The bundled command the package ships, or the unbundled entry of the build. */
+const isCli = (basename(script) === 'berth.js' && script.includes('/bin/')) || (basename(script) === 'main.js' && script.includes('/cli/'));
 
 /** The CLI's global options that take a value as the next argument (`berth -H unix://… ps`). */
 const GLOBAL_OPTIONS_WITH_VALUE = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
@@ -67,27 +70,8 @@ if (callsFile) {
     }
   };
 
-  const send = ApiClient.prototype.send;
-  ApiClient.prototype.send = async function (this: ApiClient, call) {
-    try {
-      const response = await send.call(this, call);
-      record(call.operation, true);
-      return response;
-    } catch (error) {
-      record(call.operation, false, error);
-      throw error;
-    }
-  };
-  const ping = ApiClient.prototype.ping;
-  ApiClient.prototype.ping = async function (this: ApiClient, options) {
-    try {
-      const result = await ping.call(this, options);
-      // Berth pings with HEAD (SystemPingHead), falling back to GET; one row in the table is enough.
-      record('SystemPing', true);
-      return result;
-    } catch (error) {
-      record('SystemPing', false, error);
-      throw error;
-    }
-  };
+  subscribe(CALL_CHANNEL, (message) => {
+    const { operation, ok, error } = message as CallEvent;
+    record(operation, ok, error);
+  });
 }
