@@ -1,4 +1,4 @@
-import { engineErrorFor, EngineError, InvalidArgumentError, UnsupportedOperationError, VersionError } from '../errors.js';
+import { engineErrorFor, EngineError, InvalidArgumentError, TimeoutError, UnsupportedOperationError, VersionError } from '../errors.js';
 import { LATEST_API_VERSION, operations, type OperationId } from '../generated/operations.js';
 import type { HttpClient } from '../transport/http-client.js';
 import type { RequestBody } from '../transport/connection.js';
@@ -97,14 +97,18 @@ export class ApiClient {
   apiVersion(options?: CallOptions): Promise<string> {
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     if (!this.#negotiation) {
-      // Shared by every call that waits for it, so it does not take the first caller's signal: one caller
-      // giving up must not fail the others. Each caller still stops waiting when its own signal aborts.
-      const negotiation = this.ping({ timeout: options?.timeout }).then((ping) => chooseApiVersion(ping.apiVersion, LATEST_API_VERSION));
+      // Shared by every call that waits for it, so it takes neither the first caller's signal (one caller
+      // giving up must not fail the others) nor a stream's `timeout: 0` (no head timeout, for a quiet
+      // `logs -f`): a ping that never answered would then hold every later call. A positive timeout is
+      // kept; otherwise the client's response-head timeout applies.
+      const timeout = options?.timeout !== undefined && options.timeout > 0 ? options.timeout : undefined;
+      const negotiation = this.ping({ timeout }).then((ping) => chooseApiVersion(ping.apiVersion, LATEST_API_VERSION));
       this.#negotiation = negotiation;
       // A failed negotiation (engine down) is tried again on the next call rather than remembered.
       negotiation.catch(() => { if (this.#negotiation === negotiation) this.#negotiation = undefined; });
     }
-    return untilAborted(this.#negotiation, options?.signal);
+    // Each caller stops waiting at its own signal, and at its own timeout.
+    return waitForNegotiation(this.#negotiation, options, this.#http.endpoint);
   }
 
   /** The most recent `/_ping` answer, if any. */
@@ -314,13 +318,22 @@ function checkQueryNames(call: ApiCall): void {
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+/** The shared negotiation, as one caller waits for it: until its signal aborts or its own timeout (> 0) passes. */
+function waitForNegotiation(negotiation: Promise<string>, options: CallOptions | undefined, endpoint: string): Promise<string> {
+  const signal = options?.signal;
+  const timeout = options?.timeout ?? 0;
+  if (!signal && timeout <= 0) return negotiation;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<string>((resolve, reject) => {
+    const onAbort = () => reject(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = timeout > 0
+      ? setTimeout(() => reject(new TimeoutError(`No response from the Docker daemon at ${endpoint} within ${timeout} ms (API version negotiation)`)), timeout)
+      : undefined;
+    negotiation.then(resolve, reject).finally(() => {
+      signal?.removeEventListener('abort', onAbort);
+      if (timer) clearTimeout(timer);
+    });
   });
 }
 

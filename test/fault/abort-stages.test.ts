@@ -108,3 +108,46 @@ describe('aborting at every stage', () => {
     assert.deepEqual(await docker.containers.inspect('c'), { Id: 'c', Config: { Tty: true } });
   });
 });
+
+describe('waiting for the version negotiation', () => {
+  /** An engine that never answers a ping, and answers anything else. */
+  async function silentPingEngine(): Promise<FakeEngine> {
+    const engine = await startFakeEngine((request, socket) => {
+      if (!request.target.endsWith('/_ping')) socket.write(jsonResponse(200, { Id: 'x' }));
+    }, { handlePing: true });
+    engines.push(engine);
+    return engine;
+  }
+
+  /** Resolves with how long `call` took to reject with a TimeoutError; fails if it takes longer than `limitMs`. */
+  async function timesOutWithin(call: Promise<unknown>, limitMs: number): Promise<number> {
+    const start = Date.now();
+    const guard = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${limitMs} ms`)), limitMs).unref());
+    await assert.rejects(Promise.race([call, guard]), (error: Error) => error.name === 'TimeoutError');
+    return Date.now() - start;
+  }
+
+  it("a stream as the first call does not give the shared ping its `timeout: 0`: the client's head timeout applies", async () => {
+    const engine = await silentPingEngine();
+    const docker = new Docker({ host: engine.host, headersTimeout: 300 });
+    clients.push(docker);
+    // A stream sends `timeout: 0` (no head timeout) and starts the negotiation; an ordinary call waits for it too.
+    const streaming = (async () => { for await (const _frame of docker.containers.logs('a', { stdout: true, follow: true })) break; })();
+    const ordinary = docker.containers.inspect('b');
+    await timesOutWithin(streaming, 3000);
+    await timesOutWithin(ordinary, 3000);
+  });
+
+  it('a caller stops waiting at its own timeout, though the negotiation another call started goes on', async () => {
+    const engine = await silentPingEngine();
+    const docker = new Docker({ host: engine.host }); // the default head timeout: minutes
+    clients.push(docker);
+    const controller = new AbortController();
+    const first = docker.containers.inspect('a', {}, { signal: controller.signal });
+    first.catch(() => undefined);
+    const waited = await timesOutWithin(docker.containers.inspect('b', {}, { timeout: 200 }), 3000);
+    assert.ok(waited >= 150, `gave up after ${waited} ms, not before its timeout`);
+    controller.abort(new Error('done'));
+    await assert.rejects(first, /done/);
+  });
+});
