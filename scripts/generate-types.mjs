@@ -299,7 +299,7 @@ function renderParameterInterface(name, parameters, description, context) {
   return `${out}}\n`;
 }
 
-/** A body that is bytes (a tar, a text string) is not a JSON value: request() takes it as a stream. */
+/** A body that is bytes (a tar, a text string) is not a JSON value: request() sends it as it is (BinaryBody). */
 function isBinaryBody(schema) {
   return schema.type === 'string';
 }
@@ -312,7 +312,7 @@ function renderBodyType(op, row, context) {
   }
   const binary = isBinaryBody(op.body.schema);
   if (binary === (requestBody === 'json')) throw new Error(`${op.id}: operations.tsv says body ${requestBody}, the spec says ${JSON.stringify(op.body.schema)}`);
-  return binary ? 'never' : renderType(op.body.schema, `${op.id}.body`, '', context);
+  return binary ? 'BinaryBody' : renderType(op.body.schema, `${op.id}.body`, '', context);
 }
 
 /** operations.tsv notes details in parentheses, e.g. `optional-binary(tar when fromSrc=-)`; keep the kind. */
@@ -408,6 +408,8 @@ function renderPreamble(versions) {
       ["@example `{ label: ['app=web'], status: ['running'] }`"],
     ) +
     'export type Filters = Record<string, string[] | Record<string, boolean>>;\n\n' +
+    '/** A request body of bytes (a tar): all at once, or as a stream read with back-pressure. */\n' +
+    'export type BinaryBody = Uint8Array | AsyncIterable<Uint8Array>;\n\n' +
     '/** What the runtime table says about one operation. */\n' +
     'export interface OperationInfo {\n' +
     "  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';\n" +

@@ -252,12 +252,19 @@ export class Docker {
       return encodePathParameter(params[name]!);
     });
     const { signal, timeout } = options;
+    // The operations whose body is bytes (a tar: archive upload, build, image load and import, plugin
+    // create) send it as it is; every other body is JSON.
+    const binary = operations[operation].requestBody !== 'json' && operations[operation].requestBody !== 'none';
+    if (binary && options.body !== undefined && !isBinaryBody(options.body)) {
+      throw new InvalidArgumentError(`The body of ${method} ${path} is bytes (a tar): give a Uint8Array or an async iterable of them`);
+    }
     return this.#api.send({
       operation,
       method,
       path: filled,
       query: options.query as object | undefined,
       body: options.body,
+      ...(binary && options.body !== undefined ? { contentType: 'application/x-tar' } : {}),
       options: { signal, timeout },
     });
   }
@@ -266,6 +273,10 @@ export class Docker {
   close(): void {
     this.#http.close();
   }
+}
+
+function isBinaryBody(body: unknown): boolean {
+  return body instanceof Uint8Array || (typeof body === 'object' && body !== null && Symbol.asyncIterator in body);
 }
 
 function findOperation(method: string, path: string): keyof OperationMap {

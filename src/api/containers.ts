@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type {
-  ContainerArchiveQuery, ContainerAttachQuery, ContainerAttachWebsocketQuery, ContainerChangesResponse, ContainerCreateBody, ContainerCreateQuery, ContainerCreateResponse,
+  BinaryBody, ContainerArchiveQuery, ContainerAttachQuery, ContainerAttachWebsocketQuery, ContainerChangesResponse, ContainerCreateBody, ContainerCreateQuery, ContainerCreateResponse,
   ContainerDeleteQuery, ContainerExportQuery, ContainerInspectQuery, ContainerInspectResponse, ContainerKillQuery,
   ContainerListQuery, ContainerListResponse, ContainerLogsQuery, ContainerPruneQuery, ContainerPruneResponse,
   ContainerRenameQuery, ContainerResizeQuery, ContainerRestartQuery, ContainerStatsQuery, ContainerStatsResponse,
@@ -48,8 +48,8 @@ export interface ArchiveResult {
   stat: PathStat | undefined;
 }
 
-/** The request body a tar upload takes: bytes, or a stream of bytes. */
-export type TarSource = Uint8Array | AsyncIterable<Uint8Array>;
+/** The request body a tar upload takes: bytes, or a stream of bytes (the spec's binary bodies, {@link BinaryBody}). */
+export type TarSource = BinaryBody;
 
 /** Milliseconds added to a stop/restart's own grace period before the response head is given up on. */
 const STOP_TIMEOUT_MARGIN = 60_000;

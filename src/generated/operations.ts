@@ -76,6 +76,9 @@ export const OLDEST_API_VERSION = '1.41';
  */
 export type Filters = Record<string, string[] | Record<string, boolean>>;
 
+/** A request body of bytes (a tar): all at once, or as a stream read with back-pressure. */
+export type BinaryBody = Uint8Array | AsyncIterable<Uint8Array>;
+
 /** What the runtime table says about one operation. */
 export interface OperationInfo {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
@@ -793,7 +796,7 @@ export interface PutContainerArchiveQuery {
 }
 
 /** Request body of {@link OperationMap.PutContainerArchive}. */
-export type PutContainerArchiveBody = never;
+export type PutContainerArchiveBody = BinaryBody;
 
 /** Response of {@link OperationMap.PutContainerArchive}. */
 export type PutContainerArchiveResponse = void;
@@ -1008,7 +1011,7 @@ export interface ImageBuildQuery {
 }
 
 /** Request body of {@link OperationMap.ImageBuild}. */
-export type ImageBuildBody = never;
+export type ImageBuildBody = BinaryBody;
 
 /** Response of {@link OperationMap.ImageBuild}. */
 export type ImageBuildResponse = unknown;
@@ -1112,7 +1115,7 @@ export interface ImageCreateQuery {
 }
 
 /** Request body of {@link OperationMap.ImageCreate}. */
-export type ImageCreateBody = never;
+export type ImageCreateBody = BinaryBody;
 
 /** Response of {@link OperationMap.ImageCreate}. */
 export type ImageCreateResponse = unknown;
@@ -1658,7 +1661,7 @@ export interface ImageLoadQuery {
 }
 
 /** Request body of {@link OperationMap.ImageLoad}. */
-export type ImageLoadBody = never;
+export type ImageLoadBody = BinaryBody;
 
 /** Response of {@link OperationMap.ImageLoad}. */
 export type ImageLoadResponse = unknown;
@@ -2342,7 +2345,7 @@ export interface PluginCreateQuery {
 }
 
 /** Request body of {@link OperationMap.PluginCreate}. */
-export type PluginCreateBody = never;
+export type PluginCreateBody = BinaryBody;
 
 /** Response of {@link OperationMap.PluginCreate}. */
 export type PluginCreateResponse = void;

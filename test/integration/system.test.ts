@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { Docker } from '../../src/index.js';
+import { Docker, InvalidArgumentError } from '../../src/index.js';
 import { countingConnector, eventually } from '../helpers/counting-connector.js';
 import { Cleanup, podmanDiffers, TEST_IMAGE, TEST_LABEL, testEngine, testHost } from '../helpers/engine.js';
+import { makeTar, readTar } from '../helpers/tar.js';
 
 const RUN = `core-system-${randomBytes(4).toString('hex')}`;
 const connector = countingConnector(testHost());
@@ -65,6 +66,22 @@ describe('the typed escape hatch', () => {
     assert.equal(inspected.Config?.Labels?.[TEST_LABEL], label);
     const listed = await docker.request('GET', '/containers/json', { query: { all: true, filters: { label: [`${TEST_LABEL}=${label}`] } } });
     assert.deepEqual(listed.map((container) => container.Id), [Id]);
+  });
+
+  it('docker.request sends a binary body (a tar) as it is: PUT /containers/{id}/archive, read back with getArchive', async () => {
+    const { Id } = await cleanup.container(docker.containers.create({ Image: TEST_IMAGE, Cmd: ['true'], Labels: { [TEST_LABEL]: RUN } }));
+    const content = Buffer.from('sent through the escape hatch\n');
+    await docker.request('PUT', '/containers/{id}/archive', { pathParams: { id: Id }, query: { path: '/tmp' }, body: makeTar([{ name: 'hatch.txt', content }]) });
+    const { tar } = await docker.containers.getArchive(Id, { path: '/tmp/hatch.txt' });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of tar) chunks.push(chunk);
+    const entries = readTar(Buffer.concat(chunks));
+    assert.deepEqual(entries.map((entry) => [entry.name, entry.content.toString()]), [['hatch.txt', content.toString()]]);
+  });
+
+  it('docker.request refuses a JSON value where the spec wants bytes, before sending anything', async () => {
+    const body = { not: 'a tar' } as unknown as Uint8Array;
+    await assert.rejects(docker.request('POST', '/images/load', { body }), InvalidArgumentError);
   });
 
   it('an empty answer resolves with undefined', async () => {
