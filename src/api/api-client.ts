@@ -5,7 +5,7 @@ import type { RequestBody } from '../transport/connection.js';
 import type { HttpResponse } from '../transport/response.js';
 import { DeferredIterator } from '../stream/deferred-iterator.js';
 import { adjustCallForPodman, adjustErrorForPodman, adjustResultForPodman, adjustsStreamForPodman, adjustStreamItemForPodman } from './podman-compat.js';
-import { reportingCall } from './call-channel.js';
+import { reported } from './call-channel.js';
 import { redactError, redactValue, secretsOf } from './call-secrets.js';
 import { encodeQuery, type QueryValues } from './query.js';
 import { chooseApiVersion, compareApiVersions, normalizeApiVersion } from './version.js';
@@ -119,7 +119,7 @@ export class ApiClient {
   /** `HEAD /_ping`, or `GET /_ping` when HEAD is refused; never versioned. */
   ping(options?: CallOptions): Promise<PingResult> {
     // Berth pings with HEAD (SystemPingHead), falling back to GET: reported as one operation.
-    return reportingCall('SystemPing', () => this.#ping(options));
+    return reported('SystemPing', this.#ping(options));
   }
 
   async #ping(options: CallOptions | undefined): Promise<PingResult> {
@@ -154,7 +154,7 @@ export class ApiClient {
 
   /** Sends a call; resolves with the response (2xx or an expected status), rejects with a typed error. */
   send(call: ApiCall): Promise<HttpResponse> {
-    return reportingCall(call.operation, () => this.#send(call));
+    return reported(call.operation, this.#send(call));
   }
 
   async #send(original: ApiCall): Promise<HttpResponse> {

@@ -33,12 +33,12 @@ export interface CallEvent {
 const callChannel = channel(CALL_CHANNEL);
 
 /**
- * Runs a call and publishes its end on {@link CALL_CHANNEL} when someone listens. Without a subscriber it
- * returns `run()`'s own promise untouched: no extra promise, no event object.
+ * A call's promise, reporting its end on {@link CALL_CHANNEL} when someone listens. Without a subscriber it is
+ * the same promise, untouched: no extra promise, no event object (this runs on every request).
  */
-export function reportingCall<T>(operation: CallEvent['operation'], run: () => Promise<T>): Promise<T> {
-  if (!callChannel.hasSubscribers) return run();
-  return run().then(
+export function reported<T>(operation: CallEvent['operation'], pending: Promise<T>): Promise<T> {
+  if (!callChannel.hasSubscribers) return pending;
+  return pending.then(
     (result) => {
       callChannel.publish({ operation, ok: true } satisfies CallEvent);
       return result;
