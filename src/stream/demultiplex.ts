@@ -1,5 +1,5 @@
 import { ProtocolError, StreamError } from '../errors.js';
-import { CLOSES_ITS_SOURCE } from './deferred-iterator.js';
+import { ChunkDecoder } from './chunk-decoder.js';
 import type { OutputFrame, StreamName } from './frames.js';
 
 const HEADER_BYTES = 8;
@@ -13,7 +13,6 @@ const SMALL_PIECE = 2048;
 const GATHER_LIMIT = 16384;
 const NO_STREAM = -1;
 const EMPTY = new Uint8Array(0);
-const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 /**
  * Splits the engine's multiplexed stream (the "stdcopy" format: an 8-byte header with the stream number
@@ -24,8 +23,7 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * small frames. Small frames that follow each other in one chunk on the same stream are passed on as one
  * (the one copy made, of a few KiB at most): a frame is a piece of its stream, and one `for await` step per
  * 100-byte log line would cost more than the line. Only a header split across chunks is copied (8 bytes).
- * A hand-written iterator rather than an async generator: a frame found in the chunk at hand is answered
- * without a generator's suspension and resumption.
+ * A {@link ChunkDecoder}: a frame found in the chunk at hand is answered without an async generator's step.
  */
 export function demultiplex(chunks: AsyncIterable<Uint8Array>, options: DemultiplexOptions = {}): AsyncIterableIterator<OutputFrame> {
   return new Demultiplexer(chunks[Symbol.asyncIterator](), options.ownsChunks === true);
@@ -40,10 +38,7 @@ export interface DemultiplexOptions {
   ownsChunks?: boolean;
 }
 
-class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
-  /** It reads its source to the end, and closes it when it fails or is left early. */
-  readonly [CLOSES_ITS_SOURCE] = true;
-  readonly #source: AsyncIterator<Uint8Array>;
+class Demultiplexer extends ChunkDecoder<OutputFrame> {
   readonly #header = new Uint8Array(HEADER_BYTES);
   #headerFill = 0;
   #chunk: Uint8Array = EMPTY;
@@ -56,75 +51,29 @@ class Demultiplexer implements AsyncIterableIterator<OutputFrame> {
   readonly #ranges: number[] = [];
   /** An error found after a frame that is still to be delivered: thrown on the next call. */
   #error: unknown = undefined;
-  #finished = false;
 
   readonly #ownsChunks: boolean;
 
   constructor(source: AsyncIterator<Uint8Array>, ownsChunks: boolean) {
-    this.#source = source;
+    super(source);
     this.#ownsChunks = ownsChunks;
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<OutputFrame> {
-    return this;
+  protected take(chunk: Uint8Array): void {
+    this.#chunk = chunk;
+    this.#offset = 0;
   }
 
-  next(): Promise<IteratorResult<OutputFrame>> {
-    if (this.#finished) return Promise.resolve(DONE);
-    try {
-      const frame = this.#parse();
-      if (frame) return Promise.resolve({ value: frame, done: false });
-    } catch (error) {
-      return this.#fail(error);
+  protected end(): undefined {
+    if (this.#headerFill > 0 || this.#remaining > 0) {
+      const missing = this.#headerFill > 0 ? 'header' : `${this.#remaining} bytes missing`;
+      throw new ProtocolError(`The output stream ended inside a frame (${missing})`);
     }
-    return this.#pull();
-  }
-
-  async return(): Promise<IteratorResult<OutputFrame>> {
-    if (!this.#finished) {
-      this.#finished = true;
-      await this.#source.return?.();
-    }
-    return DONE;
-  }
-
-  async #pull(): Promise<IteratorResult<OutputFrame>> {
-    for (;;) {
-      let result: IteratorResult<Uint8Array>;
-      try {
-        result = await this.#source.next();
-      } catch (error) {
-        this.#finished = true;
-        throw error;
-      }
-      if (result.done) {
-        this.#finished = true;
-        if (this.#headerFill > 0 || this.#remaining > 0) {
-          const missing = this.#headerFill > 0 ? 'header' : `${this.#remaining} bytes missing`;
-          throw new ProtocolError(`The output stream ended inside a frame (${missing})`);
-        }
-        return DONE;
-      }
-      this.#chunk = result.value;
-      this.#offset = 0;
-      try {
-        const frame = this.#parse();
-        if (frame) return { value: frame, done: false };
-      } catch (error) {
-        return this.#fail(error);
-      }
-    }
-  }
-
-  async #fail(error: unknown): Promise<never> {
-    this.#finished = true;
-    // The rest of the body is of no use: release the connection under it.
-    await this.#source.return?.();
-    throw error;
+    return undefined;
   }
 
   /** The next frame from the chunk at hand, or undefined when it holds no more. Throws on a broken stream. */
-  #parse(): OutputFrame | undefined {
+  protected decode(): OutputFrame | undefined {
     if (this.#error !== undefined) throw this.#error;
     const chunk = this.#chunk;
     const length = chunk.length;
