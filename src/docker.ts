@@ -254,7 +254,8 @@ export class Docker {
     const { signal, timeout } = options;
     // The operations whose body is bytes (a tar: archive upload, build, image load and import, plugin
     // create) send it as it is; every other body is JSON.
-    const binary = operations[operation].requestBody !== 'json' && operations[operation].requestBody !== 'none';
+    const { requestBody } = operations[operation];
+    const binary = requestBody !== 'json' && requestBody !== 'none';
     if (binary && options.body !== undefined && !isBinaryBody(options.body)) {
       throw new InvalidArgumentError(`The body of ${method} ${path} is bytes (a tar): give a Uint8Array or an async iterable of them`);
     }

@@ -317,7 +317,6 @@ function checkQueryNames(call: ApiCall): void {
   }
 }
 
-/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
 /** The shared negotiation, as one caller waits for it: until its signal aborts or its own timeout (> 0) passes. */
 function waitForNegotiation(negotiation: Promise<string>, options: CallOptions | undefined, endpoint: string): Promise<string> {
   const signal = options?.signal;

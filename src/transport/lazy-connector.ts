@@ -10,7 +10,6 @@ export class LazyConnector implements Connector {
   readonly endpoint: string;
   readonly #make: () => Promise<Connector>;
   #made: Promise<Connector> | undefined;
-  #closed = false;
 
   constructor(endpoint: string, make: () => Promise<Connector>) {
     this.endpoint = endpoint;
@@ -19,14 +18,15 @@ export class LazyConnector implements Connector {
 
   async connect(options: ConnectOptions): Promise<Duplex> {
     this.#made ??= this.#make();
-    const connector = await this.#made;
-    // A close() that came while the module loaded still applies to what it made.
-    if (this.#closed) connector.close?.();
-    return connector.connect(options);
+    return (await this.#made).connect(options);
   }
 
+  /**
+   * Closes what the connector holds. A close() that comes while the module loads still applies: its reaction
+   * runs after the pending connect's, so the connection that connect opens is closed too. Like every connector,
+   * it can connect again afterwards (the client stays usable after `close()`).
+   */
   close(): void {
-    this.#closed = true;
     void this.#made?.then((connector) => connector.close?.(), () => undefined);
   }
 }
