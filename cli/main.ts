@@ -6,7 +6,6 @@
  * that command runs. Exit codes follow the Docker CLI: 0, 1 on errors, 125 on flag errors, or what the
  * command says (a container's exit code for `run`).
  */
-import nodeModule from 'node:module';
 import type { Docker, ResolveEndpointOptions } from '../src/index.js';
 import { formatFlagHelp, parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 import type { CliContext, Command } from './command.js';
@@ -197,11 +196,6 @@ function flushAndExit(code: number): void {
 
 // A closed pipe (`berth ps | head -1`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(0); });
-
-// Node >= 22.1 can keep V8's compiled code of the modules loaded from here on (the library and the command)
-// in a cache on disk (os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE), as TypeScript's tsc does: a
-// one-shot run then skips most of compiling them. Older Node and Bun have no such call, and lose nothing.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 main(process.argv.slice(2)).then(flushAndExit, (error: unknown) => {
   process.stderr.write(`${errorMessage(error)}\n`);

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { ConnectionError, ProtocolError, TimeoutError } from '../errors.js';
 import { describeStreamError } from './socket-connector.js';
+import { monotonicMs } from './clock.js';
 import { encodeChunk, LAST_CHUNK, ResponseParser, type ResponseHead, type ResponseSink } from './http-codec.js';
 import { HttpResponse, type ResponseSource } from './response.js';
 
@@ -138,7 +139,7 @@ export class Connection {
    */
   #startHeadTimer(timeout: number): void {
     this.#headTimeout = timeout;
-    this.#headDeadline = performance.now() + timeout;
+    this.#headDeadline = monotonicMs() + timeout;
     if (this.#headTimer) this.#headTimer.ref();
     else this.#headTimer = setTimeout(this.#onHeadTimer, timeout);
   }
@@ -152,7 +153,7 @@ export class Connection {
   readonly #onHeadTimer = () => {
     this.#headTimer = undefined;
     if (this.#headDeadline === 0 || this.#closed) return;
-    const left = this.#headDeadline - performance.now();
+    const left = this.#headDeadline - monotonicMs();
     if (left > 0) {
       this.#headTimer = setTimeout(this.#onHeadTimer, Math.ceil(left));
       return;

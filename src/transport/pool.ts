@@ -1,5 +1,6 @@
 import { Connection, type ConnectionOwner } from './connection.js';
 import type { Connector } from './connector.js';
+import { monotonicMs } from './clock.js';
 
 /** How many idle keep-alive connections a pool keeps, and for how long. */
 export interface PoolOptions {
@@ -18,7 +19,7 @@ export class ConnectionPool implements ConnectionOwner {
   readonly #options: PoolOptions;
   /** Idle connections, oldest first (released ones are pushed, reused ones popped: the order holds). */
   readonly #idle: Connection[] = [];
-  /** When each idle connection was released (`performance.now()`), in the same order. */
+  /** When each idle connection was released ({@link monotonicMs}), in the same order. */
   readonly #idleSince: number[] = [];
   /** One timer for the whole pool, not one per release: it closes what stayed idle too long. */
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -79,7 +80,7 @@ export class ConnectionPool implements ConnectionOwner {
     }
     connection.setReferenced(false);
     this.#idle.push(connection);
-    this.#idleSince.push(performance.now());
+    this.#idleSince.push(monotonicMs());
     if (this.#options.idleTimeout > 0 && !this.#sweepTimer) this.#scheduleSweep(this.#options.idleTimeout);
   }
 
@@ -101,7 +102,7 @@ export class ConnectionPool implements ConnectionOwner {
   readonly #sweep = () => {
     this.#sweepTimer = undefined;
     const timeout = this.#options.idleTimeout;
-    const now = performance.now();
+    const now = monotonicMs();
     while (this.#idle.length > 0 && now - this.#idleSince[0]! >= timeout) {
       this.#idleSince.shift();
       this.#idle.shift()!.destroy();

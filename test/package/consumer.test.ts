@@ -39,7 +39,7 @@ after(() => (project ? rm(project, { recursive: true, force: true }) : undefined
 describe('the packed package', { timeout: TIMEOUT }, () => {
   it('holds the ESM and CommonJS builds, their types and the CLI, and no tests, benchmarks or keys', () => {
     const paths = packed.files.map((file) => file.path);
-    for (const needed of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', 'dist/bin/berth.js']) {
+    for (const needed of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', 'dist/bin/berth.js', 'dist/bin/cli.js', 'dist/bin/package.json']) {
       assert.ok(paths.includes(needed), `${needed} is in the package`);
     }
     const unwanted = paths.filter((path) => /^(test|bench|scripts|src|cli|examples|dist\/test|dist\/bench|dist\/test-results)\/|\.(pem|key|crt|tsbuildinfo)$|(^|\/)\.env|\.npmrc$/.test(path));
