@@ -6,8 +6,8 @@
 //   node-compile-cache, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off), as tsc does.
 // - Node 20 has no such call, so this file does what it does for the one file that matters: compile the
 //   bundle with `vm.Script` and V8's cached data, kept in the user's cache directory. Compiling cli.js is
-//   the largest single cost of `berth ps -a` on Node 20 (8 of the 20 ms it takes beyond a raw-socket
-//   script); with the cache, the run takes about the raw script's time (bench/README.md). The npm package
+//   the largest single cost of `berth ps -a` on Node 20 (7–8 ms); with the cache the run takes 1.1x a
+//   raw-socket script's time instead of 1.2x (bench/README.md). The npm package
 //   v8-compile-cache does this too, but caches code before it runs (so not the functions a command calls),
 //   hashes every source on every start, and keeps its cache in the shared temporary directory.
 // - Bun compiles fast on its own and is left alone.

@@ -5,7 +5,7 @@
 // costs about a millisecond of loader work (resolution, an asynchronous read, linking), and an ES import of a
 // built-in builds a facade that reads every export (`node:fs`'s `promises` getter alone loads the promise API,
 // file streams and readline). The chunked ES build ran `berth ps -a` in 1.25x–1.30x a raw-socket script's
-// time, this file in about 1.15x, and with the code cache about 1.05x (bench/README.md). V8 compiles function
+// time, this file in about 1.2x, and with the code cache about 1.1x (bench/README.md). V8 compiles function
 // bodies on first call, so the commands that do not run cost only a pre-parse; their modules are evaluated
 // when the command is chosen (esbuild turns the CLI's dynamic imports into lazy initialisers). tar-stream stays
 // outside, loaded from node_modules when a build or a copy needs it.
