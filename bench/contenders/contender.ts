@@ -1,7 +1,10 @@
 /** What every contender does, each the way its own users would write it. */
 
-/** The three contenders: Berth, dockerode, and the raw-socket limit. */
-export type ContenderName = 'raw' | 'berth' | 'dockerode';
+/**
+ * The three contenders of the suite: Berth, dockerode, and the raw-socket limit; and `raw-frames`, the limit of
+ * the frame API on the logs scenarios, which only bench/probes/frame-limit.ts runs.
+ */
+export type ContenderName = 'raw' | 'berth' | 'dockerode' | 'raw-frames';
 
 /** Bytes per stream after demultiplexing container output. */
 export interface StreamCounts {
@@ -35,5 +38,6 @@ export async function loadContender(name: ContenderName, socketPath: string): Pr
     case 'raw': return (await import('./raw.js')).rawContender(socketPath);
     case 'berth': return (await import('./berth.js')).berthContender(socketPath);
     case 'dockerode': return (await import('./dockerode.js')).dockerodeContender(socketPath);
+    case 'raw-frames': return (await import('./raw-frames.js')).rawFramesContender(socketPath);
   }
 }
