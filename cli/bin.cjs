@@ -78,7 +78,22 @@ function writeCodeCache(fs, cacheFile, script) {
     } finally {
       fs.rmSync(partial, { force: true });
     }
+    pruneCodeCaches(fs, path.dirname(cacheFile));
   } catch {
     // A cache is an optimisation: without one, the next run compiles as this one did.
   }
+}
+
+/**
+ * Keeps the newest few cache files of the launcher in the directory: each build of Berth (and each Node
+ * version) has its own, and a developer who rebuilds often would otherwise collect one per build. A few, not
+ * one: two installed versions used in turn keep their caches.
+ */
+function pruneCodeCaches(fs, directory) {
+  const kept = 4;
+  const caches = fs.readdirSync(directory)
+    .filter((name) => /^cli-[0-9a-f]+-.+\.v8cache$/.test(name))
+    .map((name) => ({ name, mtime: fs.statSync(path.join(directory, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { name } of caches.slice(kept)) fs.rmSync(path.join(directory, name), { force: true });
 }

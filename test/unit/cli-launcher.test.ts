@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import nodeModule from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -74,6 +74,29 @@ describe('berth launcher: the compiled-code cache', () => {
       const result = await run(['ps', '--help'], { NODE_COMPILE_CACHE: dir });
       assert.deepEqual([result.code, result.stdout, result.stderr], [0, clean.stdout, '']);
       assert.notDeepEqual(readdirSync(dir).map((name) => statSync(join(dir, name)).size), [garbage.length]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps its four newest cache files (other builds' too) and nothing else of its own, and leaves other files alone", { skip: keeper !== 'launcher' && 'only the launcher writes these files' }, async () => {
+    const dir = scratch();
+    try {
+      const old = ['1', '2', '3', '4', '5'].map((digit, age) => {
+        const name = `cli-${digit.repeat(16)}-v20.0.0-x64.v8cache`;
+        writeFileSync(join(dir, name), 'an older build');
+        const when = new Date(Date.UTC(2026, 0, 10 - age));
+        utimesSync(join(dir, name), when, when);
+        return name;
+      });
+      writeFileSync(join(dir, 'notes.txt'), 'not a cache');
+      const result = await run(['--version'], { NODE_COMPILE_CACHE: dir });
+      assert.equal(result.code, 0, result.stderr);
+      const left = readdirSync(dir).sort();
+      const fresh = left.filter((name) => !old.includes(name) && name !== 'notes.txt');
+      assert.equal(fresh.length, 1);
+      assert.match(fresh[0]!, LAUNCHER_CACHE);
+      assert.deepEqual(left, [...old.slice(0, 3), fresh[0]!, 'notes.txt'].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
