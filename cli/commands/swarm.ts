@@ -231,28 +231,41 @@ export const nodeUpdate: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run(context, args) {
-    const docker = context.docker();
-    const id = await resolveNode(docker, args.positionals[0]!);
-    const node = await docker.nodes.inspect(id);
-    const spec = { ...node.Spec };
     const availability = args.string('availability');
-    if (availability !== undefined) {
-      if (!['active', 'pause', 'drain'].includes(availability)) throw new UsageError(`invalid argument "${availability}" for "--availability" flag: invalid availability`);
-      spec.Availability = availability as 'active' | 'pause' | 'drain';
+    if (availability !== undefined && !['active', 'pause', 'drain'].includes(availability)) {
+      throw new UsageError(`invalid argument "${availability}" for "--availability" flag: invalid availability`);
     }
     const role = args.string('role');
-    if (role !== undefined) {
-      if (role !== 'worker' && role !== 'manager') throw new UsageError(`invalid argument "${role}" for "--role" flag: invalid role`);
-      spec.Role = role;
+    if (role !== undefined && role !== 'worker' && role !== 'manager') throw new UsageError(`invalid argument "${role}" for "--role" flag: invalid role`);
+    const docker = context.docker();
+    const id = await resolveNode(docker, args.positionals[0]!);
+    // The manager moves a node's version on its own (it records the node's status), so an update built on an
+    // inspect made a moment before can be refused as "update out of sequence". The docker CLI gives up there;
+    // the change asked for is still the same, so read the node again and apply it again, a few times.
+    for (let attempt = 1; ; attempt++) {
+      const node = await docker.nodes.inspect(id);
+      const spec = { ...node.Spec };
+      if (availability !== undefined) spec.Availability = availability as 'active' | 'pause' | 'drain';
+      if (role !== undefined) spec.Role = role;
+      const labels = { ...spec.Labels, ...labelsFrom(args.list('label-add')) };
+      for (const key of args.list('label-rm')) delete labels[key];
+      spec.Labels = labels;
+      try {
+        await docker.nodes.update(node.ID!, spec, { version: node.Version?.Index ?? 0 });
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !isOutOfSequence(error)) throw error;
+      }
     }
-    const labels = { ...spec.Labels, ...labelsFrom(args.list('label-add')) };
-    for (const key of args.list('label-rm')) delete labels[key];
-    spec.Labels = labels;
-    await docker.nodes.update(node.ID!, spec, { version: node.Version?.Index ?? 0 });
     await writeLine(context.stdout, args.positionals[0]!);
     return 0;
   },
 };
+
+/** The engine's answer to an update made from an outdated version of a swarm object. */
+function isOutOfSequence(error: unknown): boolean {
+  return error instanceof Error && (error as { status?: unknown }).status === 500 && /update out of sequence/i.test(error.message);
+}
 
 /** `berth node rm [-f] NODE...` */
 export const nodeRm: Command = {

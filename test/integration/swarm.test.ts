@@ -65,7 +65,17 @@ describe('swarm (own engine)', { skip: dockerdOnly('the swarm tests run on the p
     assert.equal(node.ManagerStatus?.Leader, true);
     assert.equal(node.Status?.State, 'ready');
 
-    await docker.nodes.update(node.ID!, { ...node.Spec, Labels: { ...node.Spec?.Labels, ...labels } }, { version: node.Version!.Index! });
+    // The manager moves the node's version on its own (it records the node's status): an update from an inspect
+    // a moment old can be "out of sequence", so read it again and retry, as a careful caller does.
+    for (let attempt = 1; ; attempt++) {
+      const current = attempt === 1 ? node : await docker.nodes.inspect(node.ID!);
+      try {
+        await docker.nodes.update(node.ID!, { ...current.Spec, Labels: { ...current.Spec?.Labels, ...labels } }, { version: current.Version!.Index! });
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof EngineError && /out of sequence/i.test(error.message))) throw error;
+      }
+    }
     assert.equal((await docker.nodes.inspect(node.ID!)).Spec?.Labels?.[TEST_LABEL], run);
     const labelled = await docker.nodes.list({ filters: { 'node.label': [`${TEST_LABEL}=${run}`] } });
     assert.deepEqual(labelled.map((n) => n.ID), [node.ID]);
