@@ -10,4 +10,4 @@ fi
 npx --no-install tsc -p tsconfig.json
 npm run --silent build:cjs
 npm run --silent build:cli
-chmod +x dist/cli/main.js dist/bin/berth.js 2>/dev/null || true
+chmod +x dist/cli/main.js 2>/dev/null || true

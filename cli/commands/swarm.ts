@@ -237,6 +237,8 @@ export const nodeUpdate: Command = {
     }
     const role = args.string('role');
     if (role !== undefined && role !== 'worker' && role !== 'manager') throw new UsageError(`invalid argument "${role}" for "--role" flag: invalid role`);
+    const labelsAdded = labelsFrom(args.list('label-add'));
+    const labelsRemoved = args.list('label-rm');
     const docker = context.docker();
     const id = await resolveNode(docker, args.positionals[0]!);
     // The manager moves a node's version on its own (it records the node's status), so an update built on an
@@ -247,8 +249,8 @@ export const nodeUpdate: Command = {
       const spec = { ...node.Spec };
       if (availability !== undefined) spec.Availability = availability as 'active' | 'pause' | 'drain';
       if (role !== undefined) spec.Role = role;
-      const labels = { ...spec.Labels, ...labelsFrom(args.list('label-add')) };
-      for (const key of args.list('label-rm')) delete labels[key];
+      const labels = { ...spec.Labels, ...labelsAdded };
+      for (const key of labelsRemoved) delete labels[key];
       spec.Labels = labels;
       try {
         await docker.nodes.update(node.ID!, spec, { version: node.Version?.Index ?? 0 });

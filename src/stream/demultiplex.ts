@@ -1,5 +1,6 @@
 import { ProtocolError, StreamError } from '../errors.js';
 import { ChunkDecoder } from './chunk-decoder.js';
+import { gatherInPlace } from './gather-in-place.js';
 import type { OutputFrame, StreamName } from './frames.js';
 
 const HEADER_BYTES = 8;
@@ -133,13 +134,7 @@ class Demultiplexer extends ChunkDecoder<OutputFrame> {
     if (used === 2) {
       data = chunk.subarray(ranges[0], ranges[1]);
     } else if (this.#ownsChunks) {
-      const start = ranges[0]!;
-      let at = ranges[1]!;
-      for (let i = 2; i < used; i += 2) {
-        chunk.copyWithin(at, ranges[i]!, ranges[i + 1]!);
-        at += ranges[i + 1]! - ranges[i]!;
-      }
-      data = chunk.subarray(start, at);
+      data = gatherInPlace(chunk, ranges, used);
     } else {
       const joined = Buffer.allocUnsafe(runBytes);
       let at = 0;

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { ConnectionError, ProtocolError, TimeoutError } from '../errors.js';
 import { describeStreamError } from './socket-connector.js';
+import { gatherInPlace } from '../stream/gather-in-place.js';
 import { monotonicMs } from './clock.js';
 import { encodeChunk, LAST_CHUNK, ResponseParser, type ResponseHead, type ResponseSink } from './http-codec.js';
 import { HttpResponse, type ResponseSource } from './response.js';
@@ -261,16 +262,7 @@ export class Connection {
       if (bytes < count * SMALL_BODY_PIECE) {
         // Moved together in place, over the chunk framing between them: the chunk is ours (a fresh buffer
         // per socket read), and a new buffer per read would cost a garbage collection every few reads.
-        // `copyWithin` (a V8 builtin) rather than `Buffer#copy`: a third of the cost per small piece.
-        const start = ranges[0]!;
-        let at = ranges[1]!;
-        for (let i = 2; i < used; i += 2) {
-          const from = ranges[i]!;
-          const to = ranges[i + 1]!;
-          data.copyWithin(at, from, to);
-          at += to - from;
-        }
-        response?.pushBody(data.subarray(start, at));
+        response?.pushBody(gatherInPlace(data, ranges, used));
       } else {
         for (let i = 0; i < used; i += 2) response?.pushBody(data.subarray(ranges[i], ranges[i + 1]));
       }
